@@ -1,0 +1,14 @@
+import { redirect } from "next/navigation";
+import { AuthForm } from "@/components/auth/auth-form";
+import { currentUser, oauthProviders } from "@/app/_lib/auth";
+import { safeCallbackUrl } from "@/lib/auth/redirect";
+
+export const metadata = { title: "Sign up" };
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  if (await currentUser()) redirect(callbackUrl);
+  const email = typeof params.email === "string" ? params.email : undefined;
+  return <AuthForm mode="sign-up" callbackUrl={callbackUrl} oauth={oauthProviders} defaultEmail={email} />;
+}

@@ -1,0 +1,91 @@
+"use client";
+import * as React from "react";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { Field, FormError, Input } from "@/components/ui/field";
+import { Card } from "@/components/ui/card";
+import { useAction } from "@/components/ui/use-action";
+import { oauthSignInAction, signInAction, signUpAction } from "@/app/(auth)/actions";
+
+export function AuthForm({
+  mode,
+  callbackUrl,
+  oauth,
+  defaultEmail,
+}: {
+  mode: "sign-in" | "sign-up";
+  callbackUrl: string;
+  oauth: { github: boolean; google: boolean };
+  defaultEmail?: string;
+}) {
+  const action = mode === "sign-in" ? signInAction : signUpAction;
+  const { run, pending, fieldErrors, error } = useAction(action);
+  const other = mode === "sign-in" ? "/sign-up" : "/sign-in";
+  const otherHref = callbackUrl !== "/" ? `${other}?callbackUrl=${encodeURIComponent(callbackUrl)}` : other;
+
+  return (
+    <Card className="p-6">
+      <h1 className="text-xl font-semibold">{mode === "sign-in" ? "Sign in to Latchkey" : "Create your account"}</h1>
+      <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+        {mode === "sign-in" ? "Manage your organizations' API keys." : "You get a personal organization to start with."}
+      </p>
+      <form
+        className="mt-6 space-y-4"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = new FormData(e.currentTarget);
+          void run([{ ...Object.fromEntries(form), callbackUrl }]);
+        }}
+      >
+        {mode === "sign-up" && (
+          <Field label="Name" htmlFor="name" errors={fieldErrors.name}>
+            <Input id="name" name="name" autoComplete="name" required aria-invalid={!!fieldErrors.name} />
+          </Field>
+        )}
+        <Field label="Email" htmlFor="email" errors={fieldErrors.email}>
+          <Input id="email" name="email" type="email" autoComplete="email" required defaultValue={defaultEmail} aria-invalid={!!fieldErrors.email} />
+        </Field>
+        <Field
+          label="Password"
+          htmlFor="password"
+          errors={fieldErrors.password}
+          hint={mode === "sign-up" ? "At least 8 characters." : undefined}
+        >
+          <Input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
+            required
+            aria-invalid={!!fieldErrors.password}
+          />
+        </Field>
+        {!Object.keys(fieldErrors).length && <FormError message={error} />}
+        <Button type="submit" className="w-full" pending={pending}>
+          {mode === "sign-in" ? "Sign in" : "Create account"}
+        </Button>
+      </form>
+      {(oauth.github || oauth.google) && (
+        <div className="mt-6 space-y-2 border-t border-zinc-200 pt-6 dark:border-zinc-800">
+          {oauth.github && (
+            <Button variant="secondary" className="w-full" onClick={() => oauthSignInAction("github", callbackUrl)}>
+              Continue with GitHub
+            </Button>
+          )}
+          {oauth.google && (
+            <Button variant="secondary" className="w-full" onClick={() => oauthSignInAction("google", callbackUrl)}>
+              Continue with Google
+            </Button>
+          )}
+        </div>
+      )}
+      <p className="mt-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
+        {mode === "sign-in" ? "New to Latchkey? " : "Already have an account? "}
+        <Link href={otherHref} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          {mode === "sign-in" ? "Create an account" : "Sign in"}
+        </Link>
+      </p>
+    </Card>
+  );
+}

@@ -1,0 +1,38 @@
+"use client";
+import { DropdownMenu as M } from "radix-ui";
+import { LogOut } from "lucide-react";
+import { signOutAction } from "@/app/(auth)/actions";
+
+export function UserMenu({ name, email }: { name: string; email: string }) {
+  const initials = name
+    .split(/\s+/)
+    .map((w) => w[0])
+    .join("")
+    .slice(0, 2)
+    .toUpperCase();
+  return (
+    <M.Root>
+      <M.Trigger
+        aria-label="Open user menu"
+        className="flex size-8 items-center justify-center rounded-full bg-indigo-600 text-xs font-semibold text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+      >
+        {initials || "?"}
+      </M.Trigger>
+      <M.Portal>
+        <M.Content align="end" sideOffset={6} className="z-50 w-60 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="px-2 py-1.5">
+            <p className="truncate text-sm font-medium">{name}</p>
+            <p className="truncate text-xs text-zinc-500">{email}</p>
+          </div>
+          <M.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
+          <M.Item
+            onSelect={() => void signOutAction()}
+            className="flex cursor-default items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800"
+          >
+            <LogOut className="size-4" aria-hidden /> Sign out
+          </M.Item>
+        </M.Content>
+      </M.Portal>
+    </M.Root>
+  );
+}

@@ -1,0 +1,61 @@
+// Owns user accounts: sign-up (with its personal organization) and password authentication.
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, users, type User } from "../db";
+import { ConflictError } from "../errors";
+import { emailSchema, parseInput, passwordSchema } from "../validation";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
+import { checkThrottle, clearFailures, recordFailure, throttleKeys } from "./throttle";
+import { createPersonalOrganization } from "../orgs/organizations";
+
+export const signUpSchema = z.object({
+  name: z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
+  email: emailSchema,
+  password: passwordSchema,
+});
+export type SignUpInput = z.input<typeof signUpSchema>;
+
+export async function signUp(input: SignUpInput, ip: string | null): Promise<User> {
+  const data = parseInput(signUpSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  const db = getDb();
+  const existing = await db.query.users.findFirst({ where: eq(users.email, data.email), columns: { id: true } });
+  if (existing) {
+    throw new ConflictError("An account with this email already exists. Sign in instead.", {
+      email: ["An account with this email already exists"],
+    });
+  }
+  return db.transaction(async (tx) => {
+    const [user] = await tx.insert(users).values({ name: data.name, email: data.email, passwordHash }).returning();
+    await createPersonalOrganization(tx, user, ip);
+    return user;
+  });
+}
+
+export const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, "Password is required").max(128) });
+
+/**
+ * Checks an email and password. Returns the user, or null for wrong credentials;
+ * throws RateLimitError while the email or address is locked out.
+ */
+export async function authenticate(input: unknown, ip: string | null): Promise<User | null> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) return null;
+  const { email, password } = parsed.data;
+  const db = getDb();
+  const keys = throttleKeys(email, ip);
+  const stall = await checkThrottle(db, keys);
+  if (stall > 0) await new Promise((r) => setTimeout(r, stall));
+  const user = await db.query.users.findFirst({ where: eq(users.email, email) });
+  const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+  if (!ok || !user) {
+    await recordFailure(db, keys);
+    return null;
+  }
+  await clearFailures(db, email);
+  return user;
+}
+
+export async function getUserById(id: string): Promise<User | undefined> {
+  return getDb().query.users.findFirst({ where: eq(users.id, id) });
+}

@@ -1,0 +1,144 @@
+// Owns the database schema: Auth.js tables, organizations, memberships, invitations, audit events.
+import {
+  pgTable,
+  pgEnum,
+  text,
+  timestamp,
+  integer,
+  jsonb,
+  primaryKey,
+  uniqueIndex,
+  index,
+} from "drizzle-orm/pg-core";
+import type { AdapterAccountType } from "@auth/core/adapters";
+import { ROLES, type Role } from "../orgs/role-names";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+// ---- Auth.js (the column names are the drizzle adapter's contract) ----
+
+export const users = pgTable("user", {
+  id: text("id").primaryKey().$defaultFn(() => crypto.randomUUID()),
+  name: text("name"),
+  email: text("email").unique(),
+  emailVerified: timestamp("emailVerified", { mode: "date", withTimezone: true }),
+  image: text("image"),
+  passwordHash: text("password_hash"),
+  /** Bumped by "sign out of all sessions": older session tokens stop being honoured. */
+  sessionVersion: integer("session_version").notNull().default(0),
+  createdAt: createdAt(),
+});
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+
+export const accounts = pgTable(
+  "account",
+  {
+    userId: text("userId").notNull().references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").$type<AdapterAccountType>().notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("providerAccountId").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] })],
+);
+
+export const sessions = pgTable("session", {
+  sessionToken: text("sessionToken").primaryKey(),
+  userId: text("userId").notNull().references(() => users.id, { onDelete: "cascade" }),
+  expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+});
+
+export const verificationTokens = pgTable(
+  "verificationToken",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+/** Failed sign-in counters, keyed by `email:<address>` or `ip:<address>`. */
+export const authThrottle = pgTable("auth_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true, mode: "date" }).notNull(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true, mode: "date" }),
+});
+
+// ---- Organizations ----
+
+export const roleEnum = pgEnum("role", ROLES);
+export type { Role };
+
+export const organizations = pgTable("organization", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  slug: text("slug").notNull().unique(),
+  /** The personal organization created at sign-up for this user, if it is one. */
+  personalForUserId: text("personal_for_user_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+});
+export type Organization = typeof organizations.$inferSelect;
+
+export const memberships = pgTable(
+  "membership",
+  {
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: roleEnum("role").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.userId] }), index("membership_user_idx").on(t.userId)],
+);
+export type Membership = typeof memberships.$inferSelect;
+
+export const invitations = pgTable(
+  "invitation",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: roleEnum("role").notNull(),
+    /** SHA-256 of the link token; the token itself is shown once to the inviter. */
+    tokenHash: text("token_hash").notNull(),
+    invitedById: text("invited_by_id").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true, mode: "date" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("invitation_token_hash_idx").on(t.tokenHash), index("invitation_org_idx").on(t.organizationId)],
+);
+export type Invitation = typeof invitations.$inferSelect;
+
+// ---- Audit ----
+
+export const auditEvents = pgTable(
+  "audit_event",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    actorUserId: text("actor_user_id"),
+    actorKeyId: text("actor_key_id"),
+    /** Display name of the actor at the time, kept even if the user is later deleted. */
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    targetLabel: text("target_label"),
+    ip: text("ip"),
+    before: jsonb("before").$type<Record<string, unknown> | null>(),
+    after: jsonb("after").$type<Record<string, unknown> | null>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_org_time_idx").on(t.organizationId, t.createdAt)],
+);
+export type AuditEvent = typeof auditEvents.$inferSelect;

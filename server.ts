@@ -1,0 +1,89 @@
+// Owns the process: validates the environment, migrates, serves Next on one port, shuts down cleanly.
+import http from "node:http";
+import next from "next";
+import { env, EnvError } from "./lib/env";
+import { closeDb, dbKind } from "./lib/db";
+import { DataDirLockedError } from "./lib/db/lock";
+import { migrateDatabase } from "./lib/db/migrate";
+import { loadOrCreateAuthSecret } from "./lib/auth/secret";
+import { CLIENT_IP_HEADER } from "./app/_lib/request";
+
+const dev = process.argv.includes("--dev");
+
+function fail(message: string): never {
+  console.error(`\n[latchkey] ${message}\n`);
+  process.exit(1);
+}
+
+function clientAddress(req: http.IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  const raw = req.socket.remoteAddress ?? "";
+  return raw.startsWith("::ffff:") ? raw.slice(7) : raw;
+}
+
+async function main() {
+  let config;
+  try {
+    config = env();
+  } catch (e) {
+    if (e instanceof EnvError) fail(e.message);
+    throw e;
+  }
+  if (!process.env.AUTH_SECRET) {
+    const { file, created, secret } = loadOrCreateAuthSecret(config.DATA_DIR);
+    process.env.AUTH_SECRET = secret;
+    console.log(`[latchkey] ${created ? "Generated a new AUTH_SECRET and stored it in" : "Using the AUTH_SECRET stored in"} ${file}`);
+  }
+
+  try {
+    await migrateDatabase();
+  } catch (e) {
+    if (e instanceof DataDirLockedError) fail(e.message);
+    fail(`Could not prepare the database: ${(e as Error).message}`);
+  }
+  console.log(`[latchkey] database ready (${dbKind() === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.DATA_DIR}`})`);
+
+  const app = next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    // Only this server decides the client address; a header sent by the client is overwritten.
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req, config.TRUST_PROXY);
+    handle(req, res).catch((e) => {
+      console.error("[latchkey] request failed", e);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(config.PORT, config.HOST, () => {
+    const shown = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+    console.log(`[latchkey] ready on http://${shown}:${config.PORT}${dev ? " (development)" : ""}`);
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[latchkey] ${signal}: finishing in-flight requests`);
+    const forceTimer = setTimeout(() => server.closeAllConnections(), 10_000);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(forceTimer);
+    await app.close?.();
+    await closeDb();
+    console.log("[latchkey] stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e) => fail((e as Error).stack ?? String(e)));
