@@ -6,7 +6,7 @@ import { closeDb, dbKind } from "./lib/db";
 import { DataDirLockedError } from "./lib/db/lock";
 import { migrateDatabase } from "./lib/db/migrate";
 import { loadOrCreateAuthSecret } from "./lib/auth/secret";
-import { CLIENT_IP_HEADER } from "./app/_lib/request";
+import { CLIENT_IP_HEADER } from "./lib/client-ip";
 
 const dev = process.argv.includes("--dev");
 

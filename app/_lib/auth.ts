@@ -11,7 +11,7 @@ import { authenticate, getUserById } from "@/lib/auth/accounts";
 import { RateLimitError } from "@/lib/errors";
 import { createPersonalOrganization } from "@/lib/orgs/organizations";
 import type { Actor } from "@/lib/audit/audit";
-import { CLIENT_IP_HEADER } from "./request";
+import { CLIENT_IP_HEADER } from "@/lib/client-ip";
 
 class TooManyAttempts extends CredentialsSignin {
   code = "rate_limited";

@@ -1,8 +1,7 @@
 // Owns what a server component or action may know of the current HTTP request.
 import { headers } from "next/headers";
 
-/** Header set by server.ts from the socket (or a trusted proxy); any client-sent copy is discarded there. */
-export const CLIENT_IP_HEADER = "x-latchkey-client-ip";
+import { CLIENT_IP_HEADER } from "@/lib/client-ip";
 
 export async function clientIp(): Promise<string | null> {
   const h = await headers();

@@ -17,7 +17,9 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
           let result: Result<T> | undefined;
           try {
             result = await action(...args);
-          } catch {
+          } catch (e) {
+            // Next rejects the promise of an action that redirected: that is navigation, not failure.
+            if (String((e as { digest?: unknown })?.digest ?? "").startsWith("NEXT_REDIRECT")) return resolve(undefined);
             result = { ok: false, error: "Could not reach the server. Check your connection and try again." };
           }
           // An action that redirects resolves to nothing: the router is already navigating.

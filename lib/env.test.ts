@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("starts with no variables at all (embedded default)", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.DATA_DIR).toBe("./.data");
+    expect(env.PORT).toBe(3000);
+  });
+
+  it("names AUTH_SECRET when production runs on PostgreSQL without one", () => {
+    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/db" })).toThrow(/AUTH_SECRET/);
+  });
+
+  it("names the variable that is malformed", () => {
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+    expect(() => parseEnv({ PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => parseEnv({ SMTP_URL: "http://mail" })).toThrow(EnvError);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "", AUTH_SECRET: "" }).DATABASE_URL).toBeUndefined();
+  });
+});
