@@ -6,12 +6,16 @@ import {
   timestamp,
   integer,
   jsonb,
+  boolean,
   primaryKey,
   uniqueIndex,
   index,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import type { AdapterAccountType } from "@auth/core/adapters";
 import { ROLES, type Role } from "../orgs/role-names";
+import { KEY_ENVIRONMENTS, KEY_TYPES } from "../keys/key-names";
+import { GRACE_PERIODS } from "../keys/grace";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
@@ -84,6 +88,10 @@ export const organizations = pgTable("organization", {
   slug: text("slug").notNull().unique(),
   /** The personal organization created at sign-up for this user, if it is one. */
   personalForUserId: text("personal_for_user_id").references(() => users.id, { onDelete: "set null" }),
+  // Key policy
+  keyRequireExpiry: boolean("key_require_expiry").notNull().default(false),
+  keyMaxLifetimeDays: integer("key_max_lifetime_days"),
+  keyDefaultGrace: text("key_default_grace", { enum: GRACE_PERIODS }).notNull().default("12h"),
   createdAt: createdAt(),
 });
 export type Organization = typeof organizations.$inferSelect;
@@ -142,3 +150,72 @@ export const auditEvents = pgTable(
   (t) => [index("audit_org_time_idx").on(t.organizationId, t.createdAt)],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+// ---- API keys ----
+
+export const keyTypeEnum = pgEnum("key_type", KEY_TYPES);
+export const keyEnvironmentEnum = pgEnum("key_environment", KEY_ENVIRONMENTS);
+/** Stored statuses; "expired" is derived from expires_at. */
+export const keyStatusEnum = pgEnum("key_status", ["active", "suspended", "revoked"]);
+export type StoredKeyStatus = (typeof keyStatusEnum.enumValues)[number];
+
+export const apiKeys = pgTable(
+  "api_key",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }),
+    createdById: text("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    type: keyTypeEnum("type").notNull(),
+    environment: keyEnvironmentEnum("environment").notNull(),
+    /** "sk_prod_" etc. and the token's last 4 characters: enough to recognise a key, never to use it. */
+    prefix: text("prefix").notNull(),
+    last4: text("last4").notNull(),
+    /** SHA-256 (hex) of the live token. */
+    hash: text("hash").notNull(),
+    /** During a roll's grace period, the previous token's hash and when it stops working. */
+    previousHash: text("previous_hash"),
+    previousHashExpiresAt: timestamp("previous_hash_expires_at", { withTimezone: true, mode: "date" }),
+    /** Public keys only: their token is not a secret and stays visible to members. */
+    publicToken: text("public_token"),
+    status: keyStatusEnum("status").notNull().default("active"),
+    permissions: text("permissions").array().notNull().default([]),
+    rules: text("rules"),
+    ipAllowlist: text("ip_allowlist").array().notNull().default([]),
+    rateLimit: integer("rate_limit"),
+    rateLimitWindowMs: integer("rate_limit_window_ms"),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    externalId: text("external_id"),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    lastUsedIp: text("last_used_ip"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("api_key_hash_idx").on(t.hash),
+    uniqueIndex("api_key_previous_hash_idx").on(t.previousHash),
+    uniqueIndex("api_key_live_name_idx").on(t.organizationId, sql`lower(${t.name})`).where(sql`${t.revokedAt} is null`),
+    index("api_key_org_created_idx").on(t.organizationId, t.createdAt),
+    index("api_key_org_name_idx").on(t.organizationId, t.name),
+    index("api_key_owner_idx").on(t.ownerId),
+    index("api_key_expires_idx").on(t.expiresAt),
+  ],
+);
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type NewApiKey = typeof apiKeys.$inferInsert;
+
+/** Permissions an organization adds to the built-in ones. */
+export const orgPermissions = pgTable(
+  "org_permission",
+  {
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.name] })],
+);

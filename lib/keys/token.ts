@@ -3,10 +3,8 @@
 import { createHash } from "node:crypto";
 import { randomBase62 } from "../ids";
 
-export const KEY_TYPES = ["secret", "public"] as const;
-export type KeyType = (typeof KEY_TYPES)[number];
-export const KEY_ENVIRONMENTS = ["production", "staging", "development"] as const;
-export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
+import type { KeyEnvironment, KeyType } from "./key-names";
+export { KEY_ENVIRONMENTS, KEY_TYPES, type KeyEnvironment, type KeyType } from "./key-names";
 
 const TYPE_CODE: Record<KeyType, string> = { secret: "sk", public: "pk" };
 const ENV_CODE: Record<KeyEnvironment, string> = { production: "prod", staging: "stg", development: "dev" };

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import { newId, randomBase62 } from "../ids";
 import { parseInput } from "../validation";
 import { requireAdmin } from "./roles";
+import { createDefaultPublicKey } from "../keys/lifecycle";
 
 export const RESERVED_SLUGS = new Set(["new", "api", "admin", "settings", "account", "orgs", "invite", "sign-in", "sign-up"]);
 
@@ -66,6 +67,7 @@ async function insertOrganization(
     target: { type: "organization", id: org.id, label: org.name },
     after: { name: org.name, slug: org.slug },
   });
+  await createDefaultPublicKey(tx, org, owner.id, actor);
   return org;
 }
 

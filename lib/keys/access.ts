@@ -1,0 +1,58 @@
+// Owns who may do what to a key (PRODUCT.md "Tenancy and roles") and loading a key through the org.
+import { and, eq } from "drizzle-orm";
+import { apiKeys, type ApiKey, type DbOrTx } from "../db";
+import { ForbiddenError, NotFoundError } from "../errors";
+import { isAdminRole } from "../orgs/roles";
+import type { OrgContext } from "../orgs/organizations";
+import type { KeyStatus } from "./key-names";
+
+/** owner/admin: every key; member: keys they own; viewer: none. */
+export function canManageKey(ctx: OrgContext, key: Pick<ApiKey, "ownerId">): boolean {
+  if (isAdminRole(ctx.membership.role)) return true;
+  return ctx.membership.role === "member" && key.ownerId === ctx.membership.userId;
+}
+
+export function assertCanManageKey(ctx: OrgContext, key: Pick<ApiKey, "ownerId" | "name">): void {
+  if (!canManageKey(ctx, key)) {
+    throw new ForbiddenError(
+      ctx.membership.role === "viewer" ? "Viewers cannot change keys." : `Members can only manage keys they own; “${key.name}” is owned by someone else.`,
+    );
+  }
+}
+
+/** Loads a key of the caller's organization (locked for update inside a transaction), or NotFound. */
+export async function loadKey(db: DbOrTx, ctx: OrgContext, keyId: string, lock = false): Promise<ApiKey> {
+  const q = db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.organizationId, ctx.org.id)))
+    .limit(1);
+  const [key] = lock ? await q.for("update") : await q;
+  if (!key) throw new NotFoundError("Key not found");
+  return key;
+}
+
+export function effectiveStatus(key: Pick<ApiKey, "status" | "expiresAt">, now = new Date()): KeyStatus {
+  if (key.status === "revoked") return "revoked";
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return "expired";
+  return key.status;
+}
+
+/** What the audit log records of a key: its settings, never a token or hash. */
+export function auditView(key: ApiKey): Record<string, unknown> {
+  return {
+    name: key.name,
+    description: key.description,
+    ownerId: key.ownerId,
+    type: key.type,
+    environment: key.environment,
+    status: key.status,
+    permissions: key.permissions,
+    rules: key.rules,
+    ipAllowlist: key.ipAllowlist,
+    rateLimit: key.rateLimit ? { limit: key.rateLimit, windowSeconds: (key.rateLimitWindowMs ?? 0) / 1000 } : null,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    metadata: key.metadata,
+    externalId: key.externalId,
+  };
+}
