@@ -29,6 +29,7 @@ export function AuditTable({
   page,
   perPage,
   total,
+  hideFilters,
 }: {
   rows: Row[];
   actions: string[];
@@ -36,6 +37,7 @@ export function AuditTable({
   page: number;
   perPage: number;
   total: number;
+  hideFilters?: boolean;
 }) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const href = (p: number) => {
@@ -47,6 +49,7 @@ export function AuditTable({
   };
   return (
     <Card>
+      {!hideFilters && (
       <form className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-5 py-4 dark:border-zinc-800" method="get">
         <label className="text-sm">
           <span className="mb-1 block text-xs font-medium text-zinc-500">Action</span>
@@ -65,6 +68,7 @@ export function AuditTable({
           Filter
         </button>
       </form>
+      )}
       {rows.length === 0 ? (
         <p className="px-5 py-10 text-center text-sm text-zinc-500">No events match.</p>
       ) : (

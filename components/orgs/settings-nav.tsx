@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { KeyRound, ScrollText, Settings, Users } from "lucide-react";
+import { KeyRound, ListChecks, ScrollText, Settings, ShieldCheck, Users } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
 export function SettingsNav({ slug }: { slug: string }) {
@@ -10,6 +10,8 @@ export function SettingsNav({ slug }: { slug: string }) {
   const items = [
     { href: base, label: "General", icon: Settings, exact: true },
     { href: `${base}/api-keys`, label: "API keys", icon: KeyRound },
+    { href: `${base}/permissions`, label: "Permissions", icon: ListChecks },
+    { href: `${base}/key-policy`, label: "Key policy", icon: ShieldCheck },
     { href: `${base}/members`, label: "Members", icon: Users },
     { href: `${base}/audit-log`, label: "Audit log", icon: ScrollText },
   ];

@@ -42,6 +42,7 @@ export type AuditQuery = {
   perPage: number;
   action?: string;
   actorUserId?: string;
+  targetId?: string;
   from?: Date;
   to?: Date;
 };
@@ -54,6 +55,7 @@ export async function listAuditEvents(
   const where: SQL[] = [eq(auditEvents.organizationId, organizationId)];
   if (q.action) where.push(eq(auditEvents.action, q.action));
   if (q.actorUserId) where.push(eq(auditEvents.actorUserId, q.actorUserId));
+  if (q.targetId) where.push(eq(auditEvents.targetId, q.targetId));
   if (q.from) where.push(gte(auditEvents.createdAt, q.from));
   if (q.to) where.push(lte(auditEvents.createdAt, q.to));
   const cond = and(...where);

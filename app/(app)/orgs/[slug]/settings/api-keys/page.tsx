@@ -1,20 +1,34 @@
 import { orgPageContext } from "@/app/_lib/org-page";
-import { Card, PageHeader } from "@/components/ui/card";
+import { keyFormContext } from "@/app/_lib/key-form-context";
+import type { RawSearchParams } from "@/app/_lib/search-params";
+import { PageHeader } from "@/components/ui/card";
+import { KeysTable } from "@/components/keys/keys-table";
+import { CreateKeyDialog } from "@/components/keys/create-key-dialog";
+import { keyListQuerySchema, listKeys } from "@/lib/keys/queries";
+import { toKeyView } from "@/lib/keys/view";
 
 export const metadata = { title: "API keys" };
 
-export default async function ApiKeysPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function ApiKeysPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<RawSearchParams> }) {
   const { slug } = await params;
   const ctx = await orgPageContext(slug);
+  const raw = await searchParams;
+  const query = keyListQuerySchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const [{ rows, total }, form] = await Promise.all([listKeys(ctx, query), keyFormContext(ctx)]);
+  const canCreate = ctx.membership.role !== "viewer";
+  const create = canCreate ? <CreateKeyDialog slug={ctx.org.slug} ctx={form} /> : null;
   return (
     <>
-      <PageHeader title="API keys" description={`Keys that let services and scripts act for ${ctx.org.name}.`} />
-      <Card className="p-10 text-center">
-        <h2 className="font-semibold">Key management is not available yet</h2>
-        <p className="mx-auto mt-2 max-w-md text-sm text-zinc-600 dark:text-zinc-400">
-          Creating, rolling and revoking keys for this organization is the next part of Latchkey being built.
-        </p>
-      </Card>
+      <PageHeader title="API keys" description={`Keys that let services and scripts act for ${ctx.org.name}.`} actions={create} />
+      <KeysTable
+        slug={ctx.org.slug}
+        rows={rows.map((r) => toKeyView(ctx, r))}
+        total={total}
+        state={query}
+        owners={form.members}
+        defaultGrace={ctx.org.keyDefaultGrace}
+        emptyAction={create}
+      />
     </>
   );
 }

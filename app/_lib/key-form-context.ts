@@ -1,0 +1,18 @@
+// Owns what the key forms need to know of an organization: catalog, members, policy, caller.
+import { getDb } from "@/lib/db";
+import { listPermissionCatalog } from "@/lib/keys/permissions";
+import { listMembers } from "@/lib/orgs/members";
+import { isAdminRole } from "@/lib/orgs/roles";
+import type { OrgContext } from "@/lib/orgs/organizations";
+import type { KeyFormContext } from "@/components/keys/key-form-fields";
+
+export async function keyFormContext(ctx: OrgContext): Promise<KeyFormContext> {
+  const [catalog, members] = await Promise.all([listPermissionCatalog(getDb(), ctx.org.id), listMembers(ctx)]);
+  return {
+    catalog,
+    members: members.map((m) => ({ id: m.userId, label: m.email ?? m.name ?? m.userId })),
+    myUserId: ctx.membership.userId,
+    isAdmin: isAdminRole(ctx.membership.role),
+    policy: { requireExpiry: ctx.org.keyRequireExpiry, maxLifetimeDays: ctx.org.keyMaxLifetimeDays },
+  };
+}

@@ -1,0 +1,84 @@
+"use client";
+import * as React from "react";
+import { Plus } from "lucide-react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
+import { FormError } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
+import { createKeyAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { KeyFormFields, readKeyForm, type KeyFormContext } from "./key-form-fields";
+import { TokenReveal } from "./token-reveal";
+
+type Created = { name: string; type: "secret" | "public"; token: string; another: boolean };
+
+export function CreateKeyDialog({ slug, ctx, label = "Create API key" }: { slug: string; ctx: KeyFormContext; label?: string }) {
+  const [open, setOpen] = React.useState(false);
+  const [created, setCreated] = React.useState<Created | null>(null);
+  const [formKey, setFormKey] = React.useState(0);
+  const [another, setAnother] = React.useState(false);
+  const create = useAction(createKeyAction);
+  const close = () => {
+    setOpen(false);
+    setCreated(null);
+    create.reset();
+  };
+  return (
+    <Dialog open={open} onOpenChange={(o) => (o ? setOpen(true) : close())}>
+      <DialogTrigger asChild>
+        <Button>
+          <Plus className="size-4" aria-hidden /> {label}
+        </Button>
+      </DialogTrigger>
+      <DialogContent title={created ? `“${created.name}” created` : "Create API key"} className="max-w-2xl" description={created ? undefined : "Keys let services and scripts act as their owner, within the permissions you grant."}>
+        {created ? (
+          <div className="space-y-4">
+            <TokenReveal token={created.token} type={created.type} />
+            <DialogFooter>
+              {created.another ? (
+                <Button
+                  onClick={() => {
+                    setCreated(null);
+                    setFormKey((k) => k + 1);
+                  }}
+                >
+                  Create another
+                </Button>
+              ) : null}
+              <Button variant={created.another ? "secondary" : "primary"} onClick={close}>
+                Done
+              </Button>
+            </DialogFooter>
+          </div>
+        ) : (
+          <form
+            key={formKey}
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (create.pending) return; // a double submit creates one key
+              const wantAnother = (e.nativeEvent as SubmitEvent).submitter?.getAttribute("data-another") === "1";
+              setAnother(wantAnother);
+              void create.run([slug, readKeyForm(e.currentTarget)], {
+                onSuccess: (d) => setCreated({ name: d.name, type: d.type, token: d.token, another: wantAnother }),
+              });
+            }}
+          >
+            <KeyFormFields ctx={ctx} errors={create.fieldErrors} />
+            <div className="mt-4">{create.error && !Object.keys(create.fieldErrors).length && <FormError message={create.error} />}</div>
+            <DialogFooter>
+              <Button type="button" variant="secondary" onClick={close} disabled={create.pending}>
+                Cancel
+              </Button>
+              <Button type="submit" variant="secondary" data-another="1" pending={create.pending && another} disabled={create.pending}>
+                Create &amp; create another
+              </Button>
+              <Button type="submit" pending={create.pending && !another} disabled={create.pending}>
+                Create
+              </Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

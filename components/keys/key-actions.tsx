@@ -1,0 +1,78 @@
+"use client";
+import * as React from "react";
+import { useRouter } from "next/navigation";
+import { ConfirmDialog } from "@/components/ui/confirm-button";
+import { useAction } from "@/components/ui/use-action";
+import { keyStatusAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import type { GracePeriod } from "@/lib/keys/grace";
+import { RollKeyDialog, type RollTarget } from "./roll-key-dialog";
+
+export type KeyAction = "suspend" | "reactivate" | "revoke" | "delete";
+type Target = { id: string; name: string };
+
+const COPY: Record<KeyAction, { title: (n: string) => string; body: (n: string) => string; confirm: string; done: string }> = {
+  suspend: {
+    title: (n) => `Suspend ${n}?`,
+    body: () => "Requests with the key are refused until it is reactivated. You can reactivate it at any time.",
+    confirm: "Suspend",
+    done: "suspended",
+  },
+  reactivate: { title: (n) => `Reactivate ${n}?`, body: () => "The key works again immediately.", confirm: "Reactivate", done: "reactivated" },
+  revoke: {
+    title: (n) => `Revoke ${n}?`,
+    body: () => "Revoking is permanent: the key stops working at once and cannot be reactivated. Its history is kept.",
+    confirm: "Revoke",
+    done: "revoked",
+  },
+  delete: {
+    title: (n) => `Delete ${n}?`,
+    body: () => "The key stops working and disappears from the list. The audit log keeps its trace. This cannot be undone.",
+    confirm: "Delete",
+    done: "deleted",
+  },
+};
+
+/** Confirmation and roll dialogs for key actions; `request` opens the right one. */
+export function useKeyActions(slug: string, defaultGrace: GracePeriod, opts: { onDone?: (action: KeyAction) => void } = {}) {
+  const router = useRouter();
+  const change = useAction(keyStatusAction);
+  const [pending, setPending] = React.useState<{ action: KeyAction; targets: Target[] } | null>(null);
+  const [roll, setRoll] = React.useState<RollTarget | null>(null);
+
+  const label = (targets: Target[]) => (targets.length === 1 ? `“${targets[0].name}”` : `${targets.length} keys`);
+  const dialogs = (
+    <>
+      {pending && (
+        <ConfirmDialog
+          open
+          onOpenChange={(o) => !o && setPending(null)}
+          title={COPY[pending.action].title(label(pending.targets))}
+          description={COPY[pending.action].body(label(pending.targets))}
+          confirmLabel={COPY[pending.action].confirm}
+          onConfirm={async () => {
+            const { action, targets } = pending;
+            const r = await change.run([slug, { action, keyIds: targets.map((t) => t.id) }], {
+              success: `${targets.length === 1 ? targets[0].name : `${targets.length} keys`} ${COPY[action].done}`,
+            });
+            if (r?.ok) {
+              opts.onDone?.(action);
+              router.refresh();
+            }
+            return r?.ok ?? true;
+          }}
+        />
+      )}
+      <RollKeyDialog
+        slug={slug}
+        target={roll}
+        defaultGrace={defaultGrace}
+        onClose={() => {
+          setRoll(null);
+          router.refresh();
+        }}
+      />
+    </>
+  );
+  const request = React.useCallback((action: KeyAction, targets: Target[]) => setPending({ action, targets }), []);
+  return { request, roll: setRoll, dialogs };
+}

@@ -1,0 +1,196 @@
+"use client";
+import Link from "next/link";
+import { ArrowDown, ArrowUp, ArrowUpDown, MoreHorizontal } from "lucide-react";
+import { DropdownMenu as M } from "radix-ui";
+import { toast } from "sonner";
+import type { ColumnDef } from "@tanstack/react-table";
+import { Badge } from "@/components/ui/badge";
+import { formatWindow, relativeTime } from "@/lib/format";
+import type { KeyView } from "@/lib/keys/view";
+import { EnvironmentBadge, KeyStatusBadge } from "./key-badges";
+import type { KeyAction } from "./key-actions";
+import type { keyTableFeatures } from "./keys-table";
+
+export type SortKey = "name" | "createdAt" | "lastUsedAt" | "expiresAt";
+
+type Options = {
+  slug: string;
+  sort: { key: SortKey; dir: "asc" | "desc" };
+  onSort: (key: SortKey) => void;
+  onAction: (action: KeyAction, key: KeyView) => void;
+  onRoll: (key: KeyView) => void;
+  now: number;
+};
+
+const WEEK = 7 * 86_400_000;
+
+function SortHeader({ label, column, sort, onSort }: { label: string; column: SortKey } & Pick<Options, "sort" | "onSort">) {
+  const active = sort.key === column;
+  const Icon = !active ? ArrowUpDown : sort.dir === "asc" ? ArrowUp : ArrowDown;
+  return (
+    <button
+      type="button"
+      onClick={() => onSort(column)}
+      aria-label={`${label}${active ? `, sorted ${sort.dir === "asc" ? "ascending" : "descending"}` : ""}. Sort by ${label}`}
+      className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:text-zinc-100"
+    >
+      {label} <Icon className="size-3.5" aria-hidden />
+    </button>
+  );
+}
+
+const menuItem = "flex cursor-default items-center rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
+
+function RowMenu({ k, slug, onAction, onRoll }: { k: KeyView } & Pick<Options, "slug" | "onAction" | "onRoll">) {
+  return (
+    <M.Root>
+      <M.Trigger aria-label={`Actions for ${k.name}`} className="rounded-md p-1 text-zinc-500 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800">
+        <MoreHorizontal className="size-4" />
+      </M.Trigger>
+      <M.Portal>
+        <M.Content align="end" className="z-50 w-48 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
+          <M.Item
+            className={menuItem}
+            onSelect={() => {
+              void navigator.clipboard?.writeText(k.id).catch(() => undefined);
+              toast.success("Key ID copied");
+            }}
+          >
+            Copy key ID
+          </M.Item>
+          <M.Item asChild className={menuItem}>
+            <Link href={`/orgs/${slug}/settings/api-keys/${k.id}`}>{k.canManage ? "View and edit" : "View"}</Link>
+          </M.Item>
+          {k.canManage && (
+            <>
+              <M.Item className={menuItem} onSelect={() => onRoll(k)}>
+                {k.status === "expired" ? "Renew…" : "Roll…"}
+              </M.Item>
+              {k.status === "suspended" ? (
+                <M.Item className={menuItem} onSelect={() => onAction("reactivate", k)}>
+                  Reactivate
+                </M.Item>
+              ) : (
+                k.status === "active" && (
+                  <M.Item className={menuItem} onSelect={() => onAction("suspend", k)}>
+                    Suspend…
+                  </M.Item>
+                )
+              )}
+              <M.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
+              <M.Item className={`${menuItem} text-red-600 dark:text-red-400`} onSelect={() => onAction("revoke", k)}>
+                Revoke…
+              </M.Item>
+            </>
+          )}
+          {(k.canManage || k.status === "revoked") && (
+            <M.Item className={`${menuItem} text-red-600 dark:text-red-400`} onSelect={() => onAction("delete", k)}>
+              Delete…
+            </M.Item>
+          )}
+        </M.Content>
+      </M.Portal>
+    </M.Root>
+  );
+}
+
+export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, KeyView>[] {
+  return [
+    {
+      id: "select",
+      header: ({ table }) => (
+        <input
+          type="checkbox"
+          aria-label="Select all keys on this page"
+          checked={table.getIsAllRowsSelected()}
+          ref={(el) => {
+            if (el) el.indeterminate = table.getIsSomeRowsSelected();
+          }}
+          onChange={(e) => table.toggleAllRowsSelected(e.target.checked)}
+        />
+      ),
+      cell: ({ row }) => (
+        <input type="checkbox" aria-label={`Select ${row.original.name}`} checked={row.getIsSelected()} disabled={!row.getCanSelect()} onChange={(e) => row.toggleSelected(e.target.checked)} />
+      ),
+    },
+    {
+      id: "name",
+      header: () => <SortHeader label="Name" column="name" sort={o.sort} onSort={o.onSort} />,
+      cell: ({ row: { original: k } }) => (
+        <div className="max-w-[16rem] min-w-[10rem]">
+          <Link href={`/orgs/${o.slug}/settings/api-keys/${k.id}`} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+            {k.name}
+          </Link>
+          {k.description && <p className="truncate text-xs text-zinc-500">{k.description}</p>}
+        </div>
+      ),
+    },
+    {
+      id: "key",
+      header: "Key",
+      cell: ({ row: { original: k } }) => (
+        <code className="font-mono text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={k.id}>
+          {k.prefix}…{k.last4}
+        </code>
+      ),
+    },
+    { id: "type", header: "Type", cell: ({ row }) => <span className="capitalize">{row.original.type}</span> },
+    { id: "environment", header: "Env", cell: ({ row }) => <EnvironmentBadge environment={row.original.environment} /> },
+    { id: "owner", header: "Owner", cell: ({ row }) => <span className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">{row.original.ownerLabel ?? "—"}</span> },
+    {
+      id: "permissions",
+      header: "Permissions",
+      cell: ({ row: { original: k } }) =>
+        k.permissions.length === 0 ? (
+          <span className="text-zinc-400">None</span>
+        ) : (
+          <div className="flex flex-wrap gap-1">
+            {k.permissions.slice(0, 2).map((p) => (
+              <Badge key={p} className="font-mono">
+                {p}
+              </Badge>
+            ))}
+            {k.permissions.length > 2 && (
+              <Badge tone="indigo" title={k.permissions.slice(2).join(", ")} tabIndex={0} aria-label={`and ${k.permissions.slice(2).join(", ")}`}>
+                +{k.permissions.length - 2}
+              </Badge>
+            )}
+          </div>
+        ),
+    },
+    {
+      id: "rateLimit",
+      header: "Rate limit",
+      cell: ({ row: { original: k } }) => <span className="whitespace-nowrap">{k.rateLimit ? `${k.rateLimit.limit} / ${formatWindow(k.rateLimit.windowSeconds)}` : "—"}</span>,
+    },
+    { id: "status", header: "Status", cell: ({ row }) => <KeyStatusBadge status={row.original.status} /> },
+    {
+      id: "expiresAt",
+      header: () => <SortHeader label="Expires" column="expiresAt" sort={o.sort} onSort={o.onSort} />,
+      cell: ({ row: { original: k } }) => {
+        if (!k.expiresAt) return <span className="text-zinc-400">Never</span>;
+        const left = new Date(k.expiresAt).getTime() - o.now;
+        return (
+          <span title={k.expiresAt} className={left > 0 && left < WEEK ? "font-medium whitespace-nowrap text-amber-700 dark:text-amber-400" : "whitespace-nowrap"}>
+            {relativeTime(k.expiresAt, o.now)}
+          </span>
+        );
+      },
+    },
+    {
+      id: "lastUsedAt",
+      header: () => <SortHeader label="Last used" column="lastUsedAt" sort={o.sort} onSort={o.onSort} />,
+      cell: ({ row }) => <span className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">{relativeTime(row.original.lastUsedAt, o.now)}</span>,
+    },
+    {
+      id: "createdAt",
+      header: () => <SortHeader label="Created" column="createdAt" sort={o.sort} onSort={o.onSort} />,
+      cell: ({ row }) => (
+        <span className="whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={row.original.createdAt}>
+          {relativeTime(row.original.createdAt, o.now)}
+        </span>
+      ),
+    },
+    { id: "actions", header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowMenu k={row.original} slug={o.slug} onAction={o.onAction} onRoll={o.onRoll} /> },
+  ];
+}

@@ -1,0 +1,144 @@
+"use client";
+import * as React from "react";
+import { useRouter } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { FormError } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
+import { updateKeyAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { absoluteTime, formatWindow } from "@/lib/format";
+import type { GracePeriod } from "@/lib/keys/grace";
+import type { KeyView } from "@/lib/keys/view";
+import { EnvironmentBadge, KeyStatusBadge } from "./key-badges";
+import { KeyFormFields, readKeyForm, type KeyFormContext } from "./key-form-fields";
+import { useKeyActions } from "./key-actions";
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid gap-1 py-2.5 sm:grid-cols-[10rem_1fr]">
+      <dt className="text-sm text-zinc-500">{label}</dt>
+      <dd className="min-w-0 text-sm break-words">{children}</dd>
+    </div>
+  );
+}
+
+export function KeyDetail({ slug, keyView: k, form, defaultGrace }: { slug: string; keyView: KeyView; form: KeyFormContext; defaultGrace: GracePeriod }) {
+  const router = useRouter();
+  const update = useAction(updateKeyAction);
+  const actions = useKeyActions(slug, defaultGrace, { onDone: (a) => a === "delete" && router.push(`/orgs/${slug}/settings/api-keys`) });
+  const target = [{ id: k.id, name: k.name }];
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold tracking-tight">
+            {k.name} <KeyStatusBadge status={k.status} />
+          </h1>
+          {k.description && <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{k.description}</p>}
+        </div>
+        {k.canManage && (
+          <div className="flex flex-wrap gap-2">
+            <Button variant="secondary" onClick={() => actions.roll({ id: k.id, name: k.name, expired: k.status === "expired" })}>
+              {k.status === "expired" ? "Renew" : "Roll"}
+            </Button>
+            {k.status === "suspended" ? (
+              <Button variant="secondary" onClick={() => actions.request("reactivate", target)}>
+                Reactivate
+              </Button>
+            ) : (
+              k.status === "active" && (
+                <Button variant="secondary" onClick={() => actions.request("suspend", target)}>
+                  Suspend
+                </Button>
+              )
+            )}
+            <Button variant="danger" onClick={() => actions.request("revoke", target)}>
+              Revoke
+            </Button>
+          </div>
+        )}
+        {(k.canManage || k.status === "revoked") && (
+          <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => actions.request("delete", target)}>
+            Delete
+          </Button>
+        )}
+      </div>
+
+      <Card>
+        <CardHeader title="Details" />
+        <dl className="divide-y divide-zinc-100 px-5 dark:divide-zinc-800/60">
+          <Row label="Key ID">
+            <span className="flex items-center gap-2">
+              <code className="font-mono text-xs">{k.id}</code> <CopyButton value={k.id} label="Copy ID" />
+            </span>
+          </Row>
+          <Row label="Key">
+            {k.publicToken ? (
+              <span className="flex flex-wrap items-center gap-2">
+                <code className="font-mono text-xs break-all">{k.publicToken}</code> <CopyButton value={k.publicToken} label="Copy key" />
+              </span>
+            ) : (
+              <code className="font-mono text-xs">
+                {k.prefix}…{k.last4}
+              </code>
+            )}
+          </Row>
+          {k.previousTokenValidUntil && <Row label="Previous token">Still valid until {absoluteTime(k.previousTokenValidUntil)}</Row>}
+          <Row label="Type">
+            <span className="capitalize">{k.type}</span>
+          </Row>
+          <Row label="Environment">
+            <EnvironmentBadge environment={k.environment} />
+          </Row>
+          <Row label="Owner">{k.ownerLabel ?? "—"}</Row>
+          <Row label="Permissions">
+            {k.permissions.length ? (
+              <span className="flex flex-wrap gap-1">
+                {k.permissions.map((p) => (
+                  <Badge key={p} className="font-mono">
+                    {p}
+                  </Badge>
+                ))}
+              </span>
+            ) : (
+              "None"
+            )}
+          </Row>
+          <Row label="Rules">{k.rules ? <pre className="font-mono text-xs whitespace-pre-wrap">{k.rules}</pre> : "None (all requests)"}</Row>
+          <Row label="IP allowlist">{k.ipAllowlist.length ? <code className="font-mono text-xs">{k.ipAllowlist.join(", ")}</code> : "Any address"}</Row>
+          <Row label="Rate limit">{k.rateLimit ? `${k.rateLimit.limit} requests per ${formatWindow(k.rateLimit.windowSeconds)}` : "None"}</Row>
+          <Row label="Expires">{k.expiresAt ? absoluteTime(k.expiresAt) : "Never"}</Row>
+          <Row label="External ID">{k.externalId ?? "—"}</Row>
+          <Row label="Metadata">{Object.keys(k.metadata).length ? <code className="font-mono text-xs">{JSON.stringify(k.metadata)}</code> : "—"}</Row>
+          <Row label="Created">{absoluteTime(k.createdAt)}</Row>
+          <Row label="Last used">{k.lastUsedAt ? `${absoluteTime(k.lastUsedAt)} from ${k.lastUsedIp ?? "?"}` : "Never"}</Row>
+        </dl>
+      </Card>
+
+      {k.canManage && (
+        <Card>
+          <CardHeader title="Edit key" description="Type and environment are fixed at creation." />
+          <form
+            className="p-5"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              void update.run([slug, { keyId: k.id, ...readKeyForm(e.currentTarget) }], { success: "Key updated", onSuccess: () => router.refresh() });
+            }}
+          >
+            <KeyFormFields ctx={form} errors={update.fieldErrors} initial={k} idPrefix="edit" />
+            <div className="mt-4">{update.error && !Object.keys(update.fieldErrors).length && <FormError message={update.error} />}</div>
+            <div className="mt-4 flex justify-end">
+              <Button type="submit" pending={update.pending}>
+                Save changes
+              </Button>
+            </div>
+          </form>
+        </Card>
+      )}
+      {actions.dialogs}
+    </div>
+  );
+}

@@ -1,0 +1,238 @@
+"use client";
+import * as React from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { KeyRound, Search, X } from "lucide-react";
+import { rowSelectionFeature, tableFeatures, useTable, type RowSelectionState } from "@tanstack/react-table";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
+import { Input, Select } from "@/components/ui/field";
+import { cn } from "@/components/ui/cn";
+import { ENV_LABELS, KEY_ENVIRONMENTS } from "@/lib/keys/key-names";
+import type { GracePeriod } from "@/lib/keys/grace";
+import type { KeyView } from "@/lib/keys/view";
+import { getKeyColumns, type SortKey } from "./key-columns";
+import { useKeyActions } from "./key-actions";
+
+export const keyTableFeatures = tableFeatures({ rowSelectionFeature });
+
+export type KeyTableState = {
+  q: string;
+  status?: string;
+  environment?: string;
+  type?: string;
+  owner?: string;
+  sort: SortKey;
+  dir: "asc" | "desc";
+  page: number;
+  perPage: number;
+};
+
+const DEFAULTS: Record<string, string> = { sort: "createdAt", dir: "desc", page: "1", perPage: "25", q: "" };
+const STATUS_OPTIONS = [
+  ["", "Any status"],
+  ["active", "Active"],
+  ["suspended", "Suspended"],
+  ["revoked", "Revoked"],
+  ["expired", "Expired"],
+  ["expiring", "Expires within 7 days"],
+] as const;
+
+/** Reads and writes the table's state in the URL, so a view can be shared and survives reload. */
+function useUrlState() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [navigating, startTransition] = React.useTransition();
+  const set = React.useCallback(
+    (patch: Record<string, string | number | undefined>, resetPage = true) => {
+      const next = new URLSearchParams(params.toString());
+      for (const [k, v] of Object.entries({ ...(resetPage ? { page: undefined } : {}), ...patch })) {
+        const s = v === undefined ? "" : String(v);
+        if (s === "" || DEFAULTS[k] === s) next.delete(k);
+        else next.set(k, s);
+      }
+      const qs = next.toString();
+      startTransition(() => router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false }));
+    },
+    [params, pathname, router],
+  );
+  return { set, navigating };
+}
+
+export function KeysTable({
+  slug,
+  rows,
+  total,
+  state,
+  owners,
+  defaultGrace,
+  emptyAction,
+}: {
+  slug: string;
+  rows: KeyView[];
+  total: number;
+  state: KeyTableState;
+  owners: { id: string; label: string }[];
+  defaultGrace: GracePeriod;
+  emptyAction: React.ReactNode;
+}) {
+  const { set, navigating } = useUrlState();
+  const [search, setSearch] = React.useState(state.q);
+  const [selection, setSelection] = React.useState<RowSelectionState>({});
+  const [now] = React.useState(() => Date.now());
+  const actions = useKeyActions(slug, defaultGrace, { onDone: () => setSelection({}) });
+  const { request, roll } = actions;
+
+  // Debounced search: the URL (and so the server query) follows the input.
+  React.useEffect(() => {
+    if (search === state.q) return;
+    const t = setTimeout(() => set({ q: search }), 300);
+    return () => clearTimeout(t);
+  }, [search, state.q, set]);
+
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- a new page of rows clears the selection
+  React.useEffect(() => setSelection({}), [rows]);
+
+  const columns = React.useMemo(
+    () =>
+      getKeyColumns({
+        slug,
+        now,
+        sort: { key: state.sort, dir: state.dir },
+        onSort: (key) => set({ sort: key, dir: state.sort === key && state.dir === "desc" ? "asc" : "desc" }),
+        onAction: (action, k) => request(action, [k]),
+        onRoll: (k) => roll({ id: k.id, name: k.name, expired: k.status === "expired" }),
+      }),
+    [slug, now, state.sort, state.dir, set, request, roll],
+  );
+
+  const table = useTable({
+    features: keyTableFeatures,
+    columns,
+    data: rows,
+    getRowId: (r) => r.id,
+    enableRowSelection: (row) => row.original.canManage || row.original.status === "revoked",
+    state: { rowSelection: selection },
+    onRowSelectionChange: setSelection,
+  });
+
+  const selected = rows.filter((r) => selection[r.id]);
+  const filtered = Boolean(state.q || state.status || state.environment || state.type || state.owner);
+  const pages = Math.max(1, Math.ceil(total / state.perPage));
+  const from = total === 0 ? 0 : (state.page - 1) * state.perPage + 1;
+  const to = Math.min(total, state.page * state.perPage);
+
+  if (total === 0 && !filtered) {
+    return (
+      <Card className="px-6 py-14 text-center">
+        <KeyRound className="mx-auto size-10 text-zinc-300 dark:text-zinc-600" aria-hidden />
+        <h2 className="mt-4 text-base font-semibold">No API keys yet</h2>
+        <p className="mx-auto mt-2 max-w-md text-sm text-zinc-600 dark:text-zinc-400">
+          API keys let your services and scripts call your APIs as a member of this organization, limited to the permissions, environment, addresses and rate you choose. A secret key is shown once, when you create it.
+        </p>
+        <div className="mt-6 flex justify-center">{emptyAction}</div>
+      </Card>
+    );
+  }
+
+  return (
+    <Card>
+      <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
+        <div className="relative min-w-[14rem] flex-1">
+          <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-400" aria-hidden />
+          <Input aria-label="Search keys" placeholder="Search by name, key ID or key ending…" value={search} onChange={(e) => setSearch(e.target.value)} className="pl-8" />
+        </div>
+        <Select aria-label="Filter by status" value={state.status ?? ""} onChange={(e) => set({ status: e.target.value })} className="w-auto">
+          {STATUS_OPTIONS.map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+        </Select>
+        <Select aria-label="Filter by environment" value={state.environment ?? ""} onChange={(e) => set({ environment: e.target.value })} className="w-auto">
+          <option value="">Any environment</option>
+          {KEY_ENVIRONMENTS.map((e) => (
+            <option key={e} value={e}>
+              {ENV_LABELS[e]}
+            </option>
+          ))}
+        </Select>
+        <Select aria-label="Filter by type" value={state.type ?? ""} onChange={(e) => set({ type: e.target.value })} className="w-auto">
+          <option value="">Any type</option>
+          <option value="secret">Secret</option>
+          <option value="public">Public</option>
+        </Select>
+        <Select aria-label="Filter by owner" value={state.owner ?? ""} onChange={(e) => set({ owner: e.target.value })} className="w-auto max-w-[12rem]">
+          <option value="">Any owner</option>
+          {owners.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.label}
+            </option>
+          ))}
+        </Select>
+        {filtered && (
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={() => {
+              setSearch("");
+              set({ q: "", status: undefined, environment: undefined, type: undefined, owner: undefined });
+            }}
+          >
+            <X className="size-4" aria-hidden /> Clear
+          </Button>
+        )}
+      </div>
+      {selected.length > 0 && (
+        <div role="region" aria-label="Bulk actions" className="flex flex-wrap items-center gap-2 border-b border-indigo-200 bg-indigo-50 px-5 py-2 text-sm dark:border-indigo-900 dark:bg-indigo-950/50">
+          <span className="font-medium">{selected.length} selected</span>
+          <Button size="sm" variant="secondary" onClick={() => actions.request("suspend", selected)} disabled={!selected.every((k) => k.status === "active")}>
+            Suspend
+          </Button>
+          <Button size="sm" variant="secondary" onClick={() => actions.request("revoke", selected)} disabled={selected.some((k) => k.status === "revoked")}>
+            Revoke
+          </Button>
+          <Button size="sm" variant="danger" onClick={() => actions.request("delete", selected)}>
+            Delete
+          </Button>
+          <Button size="sm" variant="ghost" onClick={() => setSelection({})}>
+            Clear selection
+          </Button>
+        </div>
+      )}
+      <div className={cn("transition-opacity", navigating && "opacity-60")} aria-busy={navigating}>
+        {rows.length === 0 ? (
+          <p className="px-5 py-12 text-center text-sm text-zinc-500">No keys match these filters.</p>
+        ) : (
+          <DataTable table={table} selected={selection} rowTestId={(k) => `key-row-${k.name}`} />
+        )}
+      </div>
+      <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-5 py-3 text-sm dark:border-zinc-800">
+        <span className="text-zinc-500" data-testid="pagination-summary">
+          {from}–{to} of {total}
+        </span>
+        <div className="flex items-center gap-3">
+          <label className="flex items-center gap-2 text-zinc-500">
+            Per page
+            <Select aria-label="Keys per page" value={String(state.perPage)} onChange={(e) => set({ perPage: e.target.value })} className="h-8 w-20">
+              {[10, 25, 50, 100].map((n) => (
+                <option key={n}>{n}</option>
+              ))}
+            </Select>
+          </label>
+          <span className="text-zinc-500">
+            Page {state.page} of {pages}
+          </span>
+          <Button size="sm" variant="secondary" disabled={state.page <= 1} onClick={() => set({ page: state.page - 1 }, false)}>
+            Previous
+          </Button>
+          <Button size="sm" variant="secondary" disabled={state.page >= pages} onClick={() => set({ page: state.page + 1 }, false)}>
+            Next
+          </Button>
+        </div>
+      </nav>
+      {actions.dialogs}
+    </Card>
+  );
+}

@@ -1,0 +1,51 @@
+"use client";
+import type { ReactTable, RowData, TableFeatures } from "@tanstack/react-table";
+import { cn } from "./cn";
+
+/** Renders a TanStack table; state, sorting and paging belong to whoever builds `table`. */
+export function DataTable<F extends TableFeatures, T extends RowData>({
+  table,
+  rowTestId,
+  selected,
+  className,
+}: {
+  table: ReactTable<F, T, unknown>;
+  rowTestId?: (row: T) => string;
+  /** Row ids currently selected (highlighted). */
+  selected?: Record<string, boolean>;
+  className?: string;
+}) {
+  return (
+    <div className={cn("overflow-x-auto", className)}>
+      <table className="w-full text-sm">
+        <thead className="text-left text-xs text-zinc-500 uppercase">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id} className="border-b border-zinc-200 dark:border-zinc-800">
+              {group.headers.map((header) => (
+                <th key={header.id} scope="col" className="px-3 py-2.5 font-medium whitespace-nowrap first:pl-5 last:pr-5">
+                  {header.isPlaceholder ? null : <table.FlexRender header={header} />}
+                </th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {table.getRowModel().rows.map((row) => (
+            <tr
+              key={row.id}
+              data-testid={rowTestId?.(row.original)}
+              aria-selected={selected?.[row.id] || undefined}
+              className="border-b border-zinc-100 align-top last:border-0 hover:bg-zinc-50/60 aria-selected:bg-indigo-50/60 dark:border-zinc-800/60 dark:hover:bg-zinc-800/30 dark:aria-selected:bg-indigo-950/40"
+            >
+              {row.getAllCells().map((cell) => (
+                <td key={cell.id} className="px-3 py-3 first:pl-5 last:pr-5">
+                  <table.FlexRender cell={cell} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
