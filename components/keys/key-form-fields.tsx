@@ -150,7 +150,7 @@ export function KeyFormFields({ ctx, errors, initial, idPrefix = "key" }: { ctx:
         <Field label="Rate limit (requests)" htmlFor={id("limit")} errors={err("rateLimit.limit") ?? err("rateLimit")} hint="Empty: no limit.">
           <Input id={id("limit")} name="rateLimitLimit" type="number" min={1} defaultValue={initial?.rateLimit?.limit ?? ""} />
         </Field>
-        <Field label="Per" htmlFor={id("window")} errors={err("rateLimit.windowSeconds")}>
+        <Field label="Window" htmlFor={id("window")} errors={err("rateLimit.windowSeconds")}>
           <Select id={id("window")} name="rateLimitWindow" defaultValue={String(initial?.rateLimit?.windowSeconds ?? 60)}>
             {WINDOWS.map(([s, l]) => (
               <option key={s} value={s}>

@@ -44,15 +44,21 @@ function useUrlState() {
   const pathname = usePathname();
   const params = useSearchParams();
   const [navigating, startTransition] = React.useTransition();
+  // Changes made before the previous navigation lands build on it, not on the stale URL.
+  const intended = React.useRef<string | null>(null);
+  React.useEffect(() => {
+    intended.current = null;
+  }, [params]);
   const set = React.useCallback(
     (patch: Record<string, string | number | undefined>, resetPage = true) => {
-      const next = new URLSearchParams(params.toString());
+      const next = new URLSearchParams(intended.current ?? params.toString());
       for (const [k, v] of Object.entries({ ...(resetPage ? { page: undefined } : {}), ...patch })) {
         const s = v === undefined ? "" : String(v);
         if (s === "" || DEFAULTS[k] === s) next.delete(k);
         else next.set(k, s);
       }
       const qs = next.toString();
+      intended.current = qs;
       startTransition(() => router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false }));
     },
     [params, pathname, router],

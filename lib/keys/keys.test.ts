@@ -251,6 +251,7 @@ describe("keys", () => {
     expect((await listKeys(c, q({ status: "expiring" }))).rows.map((r) => r.name)).toEqual(["expiring-soon"]);
     const byName = await listKeys(c, q({ sort: "name", dir: "asc", perPage: 100 }));
     expect(byName.rows.map((r) => r.name)).toEqual([...byName.rows.map((r) => r.name)].sort((a, b) => a.localeCompare(b)));
+    expect((await listKeys(c, q({ status: "active" }))).total).toBe(15);
     await changeKey(c, "suspend", { keyId: memberKey.key.id });
     expect((await listKeys(c, q({ status: "suspended" }))).total).toBe(1);
     expect((await listKeys(c, q({ q: "svc-other" }))).total).toBe(0);
