@@ -7,6 +7,7 @@ import { DataDirLockedError } from "./lib/db/lock";
 import { migrateDatabase } from "./lib/db/migrate";
 import { loadOrCreateAuthSecret } from "./lib/auth/secret";
 import { CLIENT_IP_HEADER } from "./lib/client-ip";
+import { startHourlyJobs } from "./lib/jobs";
 
 const dev = process.argv.includes("--dev");
 
@@ -66,10 +67,13 @@ async function main() {
     console.log(`[latchkey] ready on http://${shown}:${config.PORT}${dev ? " (development)" : ""}`);
   });
 
+  const stopJobs = startHourlyJobs();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopJobs();
     console.log(`[latchkey] ${signal}: finishing in-flight requests`);
     const forceTimer = setTimeout(() => server.closeAllConnections(), 10_000);
     await new Promise<void>((resolve) => {

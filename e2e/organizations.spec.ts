@@ -67,6 +67,10 @@ test("sign up, second organization, invite, accept, role change, removal, 404 af
     await expect(alice.getByRole("table").getByText(action, { exact: true }).first()).toBeVisible();
   }
   await snap(alice, info, "08-audit-log");
+  await alice.getByLabel("Actor").selectOption({ label: "bob@example.com" });
+  await alice.getByRole("button", { name: "Filter" }).click();
+  await expect(alice.getByRole("table").getByText("member.joined", { exact: true })).toBeVisible();
+  await expect(alice.getByRole("table").getByText("invitation.created", { exact: true })).toHaveCount(0);
 
   // Alice removes Bob, after confirming.
   await alice.getByRole("link", { name: "Members" }).click();

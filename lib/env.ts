@@ -32,6 +32,7 @@ const envSchema = z
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional()),
     SMTP_FROM: optionalString,
     TRUST_PROXY: bool,
+    KEY_PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -20,6 +20,8 @@ function diff(before: Row["before"], after: Row["after"]) {
     .filter(({ a, b }) => JSON.stringify(a) !== JSON.stringify(b));
 }
 
+const inputClass = "h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
 const show = (v: unknown) => (v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
 
 export function AuditTable({
@@ -30,6 +32,8 @@ export function AuditTable({
   perPage,
   total,
   hideFilters,
+  actors = [],
+  filters = {},
 }: {
   rows: Row[];
   actions: string[];
@@ -38,11 +42,14 @@ export function AuditTable({
   perPage: number;
   total: number;
   hideFilters?: boolean;
+  actors?: { id: string; label: string }[];
+  filters?: { actor?: string; from?: string; to?: string };
 }) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const href = (p: number) => {
     const q = new URLSearchParams();
     if (currentAction) q.set("action", currentAction);
+    for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
     if (p > 1) q.set("page", String(p));
     if (perPage !== 25) q.set("perPage", String(perPage));
     return `?${q}`;
@@ -56,13 +63,32 @@ export function AuditTable({
           <select
             name="action"
             defaultValue={currentAction ?? ""}
-            className="h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            className={inputClass}
           >
             <option value="">All actions</option>
             {actions.map((a) => (
               <option key={a}>{a}</option>
             ))}
           </select>
+        </label>
+        <label className="text-sm">
+          <span className="mb-1 block text-xs font-medium text-zinc-500">Actor</span>
+          <select name="actor" defaultValue={filters.actor ?? ""} className={inputClass}>
+            <option value="">Anyone</option>
+            {actors.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="mb-1 block text-xs font-medium text-zinc-500">From</span>
+          <input type="date" name="from" defaultValue={filters.from ?? ""} className={inputClass} />
+        </label>
+        <label className="text-sm">
+          <span className="mb-1 block text-xs font-medium text-zinc-500">To</span>
+          <input type="date" name="to" defaultValue={filters.to ?? ""} className={inputClass} />
         </label>
         <button className="h-9 rounded-md border border-zinc-300 px-3 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
           Filter

@@ -125,6 +125,7 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
         </div>
       ),
     },
+    { id: "status", header: "Status", cell: ({ row }) => <KeyStatusBadge status={row.original.status} /> },
     {
       id: "key",
       header: "Key",
@@ -136,7 +137,7 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
     },
     { id: "type", header: "Type", cell: ({ row }) => <span className="capitalize">{row.original.type}</span> },
     { id: "environment", header: "Env", cell: ({ row }) => <EnvironmentBadge environment={row.original.environment} /> },
-    { id: "owner", header: "Owner", cell: ({ row }) => <span className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">{row.original.ownerLabel ?? "—"}</span> },
+    { id: "owner", header: "Owner", cell: ({ row }) => <span className="block max-w-[11rem] truncate text-zinc-600 dark:text-zinc-400" title={row.original.ownerLabel ?? undefined}>{row.original.ownerLabel ?? "—"}</span> },
     {
       id: "permissions",
       header: "Permissions",
@@ -163,7 +164,6 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
       header: "Rate limit",
       cell: ({ row: { original: k } }) => <span className="whitespace-nowrap">{k.rateLimit ? `${k.rateLimit.limit} / ${formatWindow(k.rateLimit.windowSeconds)}` : "—"}</span>,
     },
-    { id: "status", header: "Status", cell: ({ row }) => <KeyStatusBadge status={row.original.status} /> },
     {
       id: "expiresAt",
       header: () => <SortHeader label="Expires" column="expiresAt" sort={o.sort} onSort={o.onSort} />,

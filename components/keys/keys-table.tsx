@@ -221,7 +221,7 @@ export function KeysTable({
         <div className="flex items-center gap-3">
           <label className="flex items-center gap-2 text-zinc-500">
             Per page
-            <Select aria-label="Keys per page" value={String(state.perPage)} onChange={(e) => set({ perPage: e.target.value })} className="h-8 w-20">
+            <Select aria-label="Keys per page" value={String(state.perPage)} onChange={(e) => set({ perPage: e.target.value })} className="h-8 w-auto pr-8">
               {[10, 25, 50, 100].map((n) => (
                 <option key={n}>{n}</option>
               ))}

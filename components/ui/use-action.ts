@@ -33,7 +33,8 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
           } else {
             setFieldErrors(result.fieldErrors ?? {});
             setError(result.error);
-            toast.error(result.error);
+            // Field errors are shown beside their fields; a toast would repeat them (and cover the form).
+            if (!result.fieldErrors || Object.keys(result.fieldErrors).length === 0) toast.error(result.error);
           }
           resolve(result);
         });

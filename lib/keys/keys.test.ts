@@ -261,3 +261,20 @@ describe("keys", () => {
     void organizations;
   });
 });
+
+describe("purge", () => {
+  it("deletes keys expired longer ago than the retention, audits each, keeps the rest", async () => {
+    const { purgeExpiredKeys } = await import("./purge");
+    const { org, ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const old = await createKey(c, { name: "long expired" });
+    const recent = await createKey(c, { name: "recently expired" });
+    await getDb().update(apiKeys).set({ expiresAt: new Date(Date.now() - 10 * 86_400_000) }).where(eq(apiKeys.id, old.key.id));
+    await getDb().update(apiKeys).set({ expiresAt: new Date(Date.now() - 3 * 86_400_000) }).where(eq(apiKeys.id, recent.key.id));
+    expect(await purgeExpiredKeys(7)).toBeGreaterThanOrEqual(1);
+    expect(await keyRow(old.key.id)).toBeUndefined();
+    expect((await keyRow(recent.key.id))?.name).toBe("recently expired");
+    const trail = await auditActions(org.id, old.key.id);
+    expect(trail.map((e) => e.action)).toContain("key.purged");
+  });
+});

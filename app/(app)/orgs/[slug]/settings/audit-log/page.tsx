@@ -5,6 +5,13 @@ import { AuditTable } from "@/components/audit/audit-table";
 import { listAuditActions, listAuditEvents } from "@/lib/audit/audit";
 import { getDb } from "@/lib/db";
 import { isAdminRole } from "@/lib/orgs/roles";
+import { listMembers } from "@/lib/orgs/members";
+
+function day(v: string | undefined, endOfDay = false): Date | undefined {
+  if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return undefined;
+  const d = new Date(`${v}T${endOfDay ? "23:59:59.999" : "00:00:00"}Z`);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
 
 export const metadata = { title: "Audit log" };
 
@@ -21,12 +28,18 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
   }
   const sp = await searchParams;
   const { page, perPage } = pagination(sp);
-  const actions = await listAuditActions(getDb(), ctx.org.id);
+  const [actions, members] = await Promise.all([listAuditActions(getDb(), ctx.org.id), listMembers(ctx)]);
   const action = first(sp.action);
+  const actor = first(sp.actor);
+  const from = first(sp.from);
+  const to = first(sp.to);
   const { rows, total } = await listAuditEvents(getDb(), ctx.org.id, {
     page,
     perPage,
     action: action && actions.includes(action) ? action : undefined,
+    actorUserId: actor || undefined,
+    from: day(from),
+    to: day(to, true),
   });
   return (
     <>
@@ -34,6 +47,8 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
       <AuditTable
         actions={actions}
         currentAction={action}
+        actors={members.map((m) => ({ id: m.userId, label: m.email ?? m.name ?? m.userId }))}
+        filters={{ actor, from, to }}
         page={page}
         perPage={perPage}
         total={total}

@@ -1,0 +1,26 @@
+// Owns the server's periodic jobs (hourly): purging expired keys. Started once per process by server.ts.
+import { env } from "./env";
+import { purgeExpiredKeys } from "./keys/purge";
+
+const HOUR = 3_600_000;
+
+export async function runHourlyJobs(): Promise<void> {
+  try {
+    const purged = await purgeExpiredKeys(env().KEY_PURGE_AFTER_DAYS);
+    if (purged) console.log(`[latchkey] purged ${purged} expired key(s)`);
+  } catch (e) {
+    console.error("[latchkey] hourly jobs failed:", (e as Error).message);
+  }
+}
+
+/** Runs the jobs shortly after start and then every hour; returns a function that stops them. */
+export function startHourlyJobs(): () => void {
+  const first = setTimeout(() => void runHourlyJobs(), 30_000);
+  const every = setInterval(() => void runHourlyJobs(), HOUR);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}
