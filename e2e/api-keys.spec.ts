@@ -56,6 +56,8 @@ test("key lifecycle: create with every field, copy, 60 keys in the table, edit, 
   await expect(billing).toContainText(`sk_stg_…${token.slice(-4)}`);
   await expect(billing).toContainText("100 / minute");
   await expect(billing).toContainText("customers:read");
+  await billing.getByRole("button", { name: "Copy the ID of Billing service" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^key_[0-9A-Za-z]{20}$/);
   // The secret is nowhere on the page any more.
   await expect(page.getByText(token)).toHaveCount(0);
 

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { ArrowDown, ArrowUp, ArrowUpDown, MoreHorizontal } from "lucide-react";
+import { ArrowDown, ArrowUp, ArrowUpDown, Copy, MoreHorizontal } from "lucide-react";
 import { DropdownMenu as M } from "radix-ui";
 import { toast } from "sonner";
 import type { ColumnDef } from "@tanstack/react-table";
@@ -130,9 +130,23 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
       id: "key",
       header: "Key",
       cell: ({ row: { original: k } }) => (
-        <code className="font-mono text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={k.id}>
-          {k.prefix}…{k.last4}
-        </code>
+        <span className="flex items-center gap-1">
+          <code className="font-mono text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={k.id}>
+            {k.prefix}…{k.last4}
+          </code>
+          <button
+            type="button"
+            aria-label={`Copy the ID of ${k.name}`}
+            title={`Copy key ID (${k.id})`}
+            className="rounded p-0.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800"
+            onClick={() => {
+              void navigator.clipboard?.writeText(k.id).catch(() => undefined);
+              toast.success("Key ID copied");
+            }}
+          >
+            <Copy className="size-3.5" aria-hidden />
+          </button>
+        </span>
       ),
     },
     { id: "type", header: "Type", cell: ({ row }) => <span className="capitalize">{row.original.type}</span> },
