@@ -6,6 +6,7 @@ const STATUS: Record<KeyStatus, { label: string; tone: BadgeTone }> = {
   suspended: { label: "Suspended", tone: "amber" },
   revoked: { label: "Revoked", tone: "red" },
   expired: { label: "Expired", tone: "neutral" },
+  owner_inactive: { label: "Owner inactive", tone: "red" },
 };
 
 export function KeyStatusBadge({ status }: { status: KeyStatus }) {

@@ -7,7 +7,7 @@ import type { OrgContext } from "../orgs/organizations";
 import type { KeyStatus } from "./key-names";
 
 /** owner/admin: every key; member: keys they own; viewer: none. */
-export function canManageKey(ctx: OrgContext, key: Pick<ApiKey, "ownerId">): boolean {
+export function canManageKey(ctx: Pick<OrgContext, "membership">, key: Pick<ApiKey, "ownerId">): boolean {
   if (isAdminRole(ctx.membership.role)) return true;
   return ctx.membership.role === "member" && key.ownerId === ctx.membership.userId;
 }
@@ -32,10 +32,15 @@ export async function loadKey(db: DbOrTx, ctx: OrgContext, keyId: string, lock =
   return key;
 }
 
-export function effectiveStatus(key: Pick<ApiKey, "status" | "expiresAt">, now = new Date()): KeyStatus {
+/**
+ * The status a person sees, in the order verification checks it: revoked, expired, suspended,
+ * owner inactive (pass `ownerIsMember` when known), active.
+ */
+export function effectiveStatus(key: Pick<ApiKey, "status" | "expiresAt">, now = new Date(), ownerIsMember = true): KeyStatus {
   if (key.status === "revoked") return "revoked";
   if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return "expired";
-  return key.status;
+  if (key.status === "suspended") return "suspended";
+  return ownerIsMember ? "active" : "owner_inactive";
 }
 
 /** What the audit log records of a key: its settings, never a token or hash. */

@@ -3,8 +3,8 @@ export const KEY_TYPES = ["secret", "public"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 export const KEY_ENVIRONMENTS = ["production", "staging", "development"] as const;
 export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
-/** Displayed statuses: the stored ones plus "expired", derived from the expiry date. */
-export const KEY_STATUSES = ["active", "suspended", "revoked", "expired"] as const;
+/** Displayed statuses: the stored ones plus "expired" (from the expiry date) and "owner_inactive" (the owner left the org). */
+export const KEY_STATUSES = ["active", "suspended", "revoked", "expired", "owner_inactive"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
 
 export const BUILTIN_PERMISSIONS = ["keys:read", "keys:write", "keys:verify", "audit:read"] as const;

@@ -1,6 +1,7 @@
 // Owns creating, editing and rolling keys: validation, policy, role checks, audit, one transaction each.
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
-import { apiKeys, getDb, memberships, type ApiKey, type DbOrTx, type Organization } from "../db";
+import { apiKeys, getDb, memberships, type ApiKey, type DbOrTx, type Organization, type Role } from "../db";
+import { permissionsOutsideCap } from "./caps";
 import { recordAudit, type Actor } from "../audit/audit";
 import { ConflictError, ForbiddenError, ValidationError, fieldError } from "../errors";
 import { newId } from "../ids";
@@ -37,13 +38,10 @@ async function resolveSettings(tx: DbOrTx, ctx: OrgContext, s: Settings, type: K
   let ownerId = current?.ownerId ?? ctx.membership.userId;
   if (s.ownerId && s.ownerId !== ownerId) {
     if (!isAdminRole(ctx.membership.role)) throw new ForbiddenError("Only owners and admins can choose another owner for a key.", { ownerId: ["Only owners and admins can choose another owner"] });
-    const [m] = await tx
-      .select({ userId: memberships.userId })
-      .from(memberships)
-      .where(and(eq(memberships.organizationId, ctx.org.id), eq(memberships.userId, s.ownerId)));
-    if (!m) throw fieldError("ownerId", "The owner must be a member of this organization");
     ownerId = s.ownerId;
   }
+  const ownerRole = ownerId ? await memberRole(tx, ctx.org.id, ownerId) : null;
+  if (!ownerRole) throw fieldError("ownerId", "The owner must be a member of this organization");
   let rules: string | null = null;
   try {
     rules = parseRules(s.rules).rules.length ? s.rules : null;
@@ -61,6 +59,7 @@ async function resolveSettings(tx: DbOrTx, ctx: OrgContext, s: Settings, type: K
   // An unchanged expiry on an edit is not re-checked, so editing a key made before a policy change works.
   if (!current || current.expiresAt?.getTime() !== s.expiresAt?.getTime()) checkExpiryAgainstPolicy(policyOf(ctx.org), s.expiresAt, now);
   const permissions = await validatePermissions(tx, ctx.org.id, s.permissions, type);
+  assertWithinCap(permissions, ownerRole);
   const clash = await tx
     .select({ id: apiKeys.id })
     .from(apiKeys)
@@ -87,6 +86,25 @@ async function resolveSettings(tx: DbOrTx, ctx: OrgContext, s: Settings, type: K
     metadata: s.metadata,
     externalId: s.externalId,
   };
+}
+
+export async function memberRole(tx: DbOrTx, organizationId: string, userId: string): Promise<Role | null> {
+  const [m] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
+  return m?.role ?? null;
+}
+
+/** A key cannot be granted what its owner's role caps out. */
+export function assertWithinCap(permissions: string[], ownerRole: Role, keyName?: string): void {
+  const outside = permissionsOutsideCap(permissions, ownerRole);
+  if (outside.length) {
+    throw fieldError(
+      "permissions",
+      `${keyName ? `“${keyName}”: ` : ""}a key owned by ${ownerRole === "admin" ? "an" : "a"} ${ownerRole} cannot hold ${outside.join(", ")}. Choose another owner or remove ${outside.length > 1 ? "them" : "it"}.`,
+    );
+  }
 }
 
 function isUniqueViolation(e: unknown): boolean {

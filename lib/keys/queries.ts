@@ -1,13 +1,14 @@
-// Owns reading keys: the filtered, sorted, paginated list (with count) and one key with its owner.
-import { and, asc, count, desc, eq, gt, ilike, isNotNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
+// Owns reading keys: the filtered, sorted, paginated list (with count) for an organization or for
+// one user across their organizations, and one key with its owner.
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { apiKeys, getDb, users, type ApiKey } from "../db";
+import { apiKeys, getDb, memberships, organizations, users, type ApiKey, type Role } from "../db";
 import type { OrgContext } from "../orgs/organizations";
 import { loadKey } from "./access";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { hashToken, parseToken } from "./token";
 
-export const KEY_STATUS_FILTERS = ["active", "suspended", "revoked", "expired", "expiring"] as const;
+export const KEY_STATUS_FILTERS = ["active", "suspended", "revoked", "expired", "expiring", "owner_inactive"] as const;
 export const KEY_SORTS = ["name", "createdAt", "lastUsedAt", "expiresAt"] as const;
 export const PER_PAGE = [10, 25, 50, 100] as const;
 
@@ -18,6 +19,7 @@ export const keyListQuerySchema = z.object({
   environment: z.enum(KEY_ENVIRONMENTS).optional().catch(undefined),
   type: z.enum(KEY_TYPES).optional().catch(undefined),
   owner: z.string().max(100).optional().catch(undefined),
+  org: z.string().max(100).optional().catch(undefined),
   sort: z.enum(KEY_SORTS).catch("createdAt").default("createdAt"),
   dir: z.enum(["asc", "desc"]).catch("desc").default("desc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
@@ -29,23 +31,33 @@ export const keyListQuerySchema = z.object({
 });
 export type KeyListQuery = z.infer<typeof keyListQuerySchema>;
 
-export type KeyRow = ApiKey & { ownerEmail: string | null; ownerName: string | null };
+export type KeyRow = ApiKey & {
+  ownerEmail: string | null;
+  ownerName: string | null;
+  /** The owner's current role in the key's organization; null when they are no longer a member. */
+  ownerRole: Role | null;
+  orgSlug: string;
+  orgName: string;
+};
 
 const WEEK_MS = 7 * 86_400_000;
 
 function statusCondition(status: KeyListQuery["status"], now: Date): SQL | undefined {
-  const notExpired = or(sql`${apiKeys.expiresAt} is null`, gt(apiKeys.expiresAt, now));
+  const notExpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now));
+  const live = and(ne(apiKeys.status, "revoked"), notExpired);
   switch (status) {
     case "active":
-      return and(eq(apiKeys.status, "active"), notExpired);
+      return and(eq(apiKeys.status, "active"), notExpired, isNotNull(memberships.userId));
     case "suspended":
       return and(eq(apiKeys.status, "suspended"), notExpired);
+    case "owner_inactive":
+      return and(eq(apiKeys.status, "active"), notExpired, isNull(memberships.userId));
     case "revoked":
       return eq(apiKeys.status, "revoked");
     case "expired":
       return and(ne(apiKeys.status, "revoked"), isNotNull(apiKeys.expiresAt), lte(apiKeys.expiresAt, now));
     case "expiring":
-      return and(ne(apiKeys.status, "revoked"), gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, new Date(now.getTime() + WEEK_MS)));
+      return and(live, lte(apiKeys.expiresAt, new Date(now.getTime() + WEEK_MS)));
     default:
       return undefined;
   }
@@ -59,34 +71,61 @@ function searchCondition(q: string): SQL | undefined {
   return or(ilike(apiKeys.name, like), ilike(apiKeys.id, like), ilike(sql`${apiKeys.prefix} || '…' || ${apiKeys.last4}`, like), eq(apiKeys.last4, q));
 }
 
-export async function listKeys(ctx: OrgContext, query: KeyListQuery, now = new Date()): Promise<{ rows: KeyRow[]; total: number }> {
+/** Lists keys within `scope` (an organization, or a user's own keys in their organizations). */
+async function queryKeys(scope: SQL, query: KeyListQuery, now: Date): Promise<{ rows: KeyRow[]; total: number }> {
   const where = and(
-    eq(apiKeys.organizationId, ctx.org.id),
+    scope,
     searchCondition(query.q),
     statusCondition(query.status, now),
     query.environment ? eq(apiKeys.environment, query.environment) : undefined,
     query.type ? eq(apiKeys.type, query.type) : undefined,
     query.owner ? eq(apiKeys.ownerId, query.owner) : undefined,
+    query.org ? eq(organizations.slug, query.org) : undefined,
   );
+  const ownerMembership = and(eq(memberships.organizationId, apiKeys.organizationId), eq(memberships.userId, apiKeys.ownerId));
   const column = { name: apiKeys.name, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt }[query.sort];
   const order = query.dir === "asc" ? sql`${column} asc nulls last` : sql`${column} desc nulls last`;
   const db = getDb();
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name })
+      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name })
       .from(apiKeys)
+      .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+      .leftJoin(memberships, ownerMembership)
       .leftJoin(users, eq(users.id, apiKeys.ownerId))
       .where(where)
       .orderBy(order, query.dir === "asc" ? asc(apiKeys.id) : desc(apiKeys.id))
       .limit(query.perPage)
       .offset((query.page - 1) * query.perPage),
-    db.select({ total: count() }).from(apiKeys).where(where),
+    db
+      .select({ total: count() })
+      .from(apiKeys)
+      .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+      .leftJoin(memberships, ownerMembership)
+      .where(where),
   ]);
-  return { rows: rows.map((r) => ({ ...r.key, ownerEmail: r.ownerEmail, ownerName: r.ownerName })), total };
+  return { rows: rows.map(({ key, ...rest }) => ({ ...key, ...rest })), total };
+}
+
+export function listKeys(ctx: OrgContext, query: KeyListQuery, now = new Date()) {
+  return queryKeys(eq(apiKeys.organizationId, ctx.org.id), query, now);
+}
+
+/** The keys a user owns in the organizations they belong to (never keys of an org they left). */
+export function listKeysOwnedBy(userId: string, query: KeyListQuery, now = new Date()) {
+  const myOrgs = getDb().select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, userId));
+  return queryKeys(and(eq(apiKeys.ownerId, userId), inArray(apiKeys.organizationId, myOrgs))!, query, now);
 }
 
 export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
   const key = await loadKey(getDb(), ctx, keyId);
-  const owner = key.ownerId ? await getDb().query.users.findFirst({ where: eq(users.id, key.ownerId), columns: { email: true, name: true } }) : undefined;
-  return { ...key, ownerEmail: owner?.email ?? null, ownerName: owner?.name ?? null };
+  const db = getDb();
+  const [owner] = key.ownerId
+    ? await db
+        .select({ email: users.email, name: users.name, role: memberships.role })
+        .from(users)
+        .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, key.organizationId)))
+        .where(eq(users.id, key.ownerId))
+    : [];
+  return { ...key, ownerEmail: owner?.email ?? null, ownerName: owner?.name ?? null, ownerRole: owner?.role ?? null, orgSlug: ctx.org.slug, orgName: ctx.org.name };
 }

@@ -1,6 +1,7 @@
 // Owns the serialisable view of a key that pages and the API hand out (never a secret token).
 import type { OrgContext } from "../orgs/organizations";
 import { canManageKey, effectiveStatus } from "./access";
+import { effectivePermissions } from "./caps";
 import type { KeyEnvironment, KeyStatus, KeyType } from "./key-names";
 import type { KeyRow } from "./queries";
 
@@ -29,10 +30,15 @@ export type KeyView = {
   lastUsedIp: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Permissions the key can use now: its own, capped by its owner's current role. */
+  effectivePermissions: string[];
+  orgSlug: string;
+  orgName: string;
   canManage: boolean;
 };
 
-export function toKeyView(ctx: OrgContext, k: KeyRow, now = new Date()): KeyView {
+/** `viewer` is the caller's membership in the key's organization (it decides canManage). */
+export function toKeyView(viewer: Pick<OrgContext, "membership">, k: KeyRow, now = new Date()): KeyView {
   const graceLive = k.previousHash && k.previousHashExpiresAt && k.previousHashExpiresAt > now;
   return {
     id: k.id,
@@ -43,7 +49,7 @@ export function toKeyView(ctx: OrgContext, k: KeyRow, now = new Date()): KeyView
     prefix: k.prefix,
     last4: k.last4,
     publicToken: k.type === "public" ? k.publicToken : null,
-    status: effectiveStatus(k, now),
+    status: effectiveStatus(k, now, k.ownerRole !== null),
     ownerId: k.ownerId,
     ownerLabel: k.ownerEmail ?? k.ownerName,
     permissions: k.permissions,
@@ -58,6 +64,9 @@ export function toKeyView(ctx: OrgContext, k: KeyRow, now = new Date()): KeyView
     lastUsedIp: k.lastUsedIp,
     createdAt: k.createdAt.toISOString(),
     updatedAt: k.updatedAt.toISOString(),
-    canManage: canManageKey(ctx, k) && k.status !== "revoked",
+    effectivePermissions: effectivePermissions(k.permissions, k.ownerRole),
+    orgSlug: k.orgSlug,
+    orgName: k.orgName,
+    canManage: canManageKey(viewer, k) && k.status !== "revoked",
   };
 }

@@ -3,7 +3,8 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, memberships, users, type DbOrTx, type Role } from "../db";
 import { recordAudit } from "../audit/audit";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import { ConflictError, ForbiddenError, NotFoundError, fieldError } from "../errors";
+import { liveKeysOwnedBy, revokeKeysInTx, transferKeysInTx } from "../keys/ownership";
 import { parseInput } from "../validation";
 import { canAssignRole, requireAdmin, roleSchema } from "./roles";
 import type { OrgContext } from "./organizations";
@@ -71,7 +72,15 @@ export async function changeMemberRole(ctx: OrgContext, input: unknown): Promise
   });
 }
 
-async function deleteMembership(ctx: OrgContext, userId: string, action: "member.removed" | "member.left"): Promise<void> {
+export const removeMemberSchema = z.object({
+  userId: z.string().min(1, "Member is required"),
+  /** What happens to the member's keys: keep them (they stop working: owner inactive), transfer or revoke them. */
+  keys: z.enum(["keep", "transfer", "revoke"]).default("keep"),
+  transferTo: z.string().optional(),
+});
+type KeyFate = Omit<z.infer<typeof removeMemberSchema>, "userId">;
+
+async function deleteMembership(ctx: OrgContext, userId: string, action: "member.removed" | "member.left", fate: KeyFate = { keys: "keep" }): Promise<void> {
   await getDb().transaction(async (tx) => {
     const member = await findMember(tx, ctx.org.id, userId);
     if (action === "member.removed" && member.role === "owner" && ctx.membership.role !== "owner") {
@@ -83,6 +92,14 @@ async function deleteMembership(ctx: OrgContext, userId: string, action: "member
           ? "You are the last owner. Make another member an owner before leaving."
           : "The last owner cannot be removed.",
       );
+    }
+    if (fate.keys !== "keep") {
+      const keys = await liveKeysOwnedBy(tx, ctx.org.id, userId);
+      if (fate.keys === "revoke") await revokeKeysInTx(tx, ctx.org.id, ctx.actor, keys, `owner ${member.email ?? userId} was removed`);
+      else {
+        if (!fate.transferTo || fate.transferTo === userId) throw fieldError("transferTo", "Choose who receives the keys");
+        await transferKeysInTx(tx, ctx.org.id, ctx.actor, keys, fate.transferTo);
+      }
     }
     await tx.delete(memberships).where(and(eq(memberships.organizationId, ctx.org.id), eq(memberships.userId, userId)));
     await recordAudit(tx, {
@@ -98,9 +115,9 @@ async function deleteMembership(ctx: OrgContext, userId: string, action: "member
 
 export async function removeMember(ctx: OrgContext, input: unknown): Promise<void> {
   requireAdmin(ctx.membership.role, "remove members");
-  const { userId } = parseInput(z.object({ userId: z.string().min(1, "Member is required") }), input);
+  const { userId, ...fate } = parseInput(removeMemberSchema, input);
   if (userId === ctx.membership.userId) throw new ConflictError("Use “Leave organization” to remove yourself.");
-  await deleteMembership(ctx, userId, "member.removed");
+  await deleteMembership(ctx, userId, "member.removed", fate);
 }
 
 export async function leaveOrganization(ctx: OrgContext): Promise<void> {
