@@ -3,7 +3,7 @@ import * as React from "react";
 import { Plus } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/field";
+import { Field, FormError, Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import { createKeyAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
 import { KeyFormFields, readKeyForm, type KeyFormContext } from "./key-form-fields";
@@ -11,8 +11,13 @@ import { TokenReveal } from "./token-reveal";
 
 type Created = { name: string; type: "secret" | "public"; token: string; another: boolean };
 
-export function CreateKeyDialog({ slug, ctx, label = "Create API key" }: { slug: string; ctx: KeyFormContext; label?: string }) {
+export type CreateTarget = { slug: string; name: string; form: KeyFormContext };
+
+/** Creates a key in one of `orgs` (a choice appears when there are several, as in the account view). */
+export function CreateKeyDialog({ orgs, label = "Create API key" }: { orgs: CreateTarget[]; label?: string }) {
   const [open, setOpen] = React.useState(false);
+  const [slug, setSlug] = React.useState(orgs[0]?.slug ?? "");
+  const target = orgs.find((o) => o.slug === slug) ?? orgs[0];
   const [created, setCreated] = React.useState<Created | null>(null);
   const [formKey, setFormKey] = React.useState(0);
   const [another, setAnother] = React.useState(false);
@@ -63,7 +68,18 @@ export function CreateKeyDialog({ slug, ctx, label = "Create API key" }: { slug:
               });
             }}
           >
-            <KeyFormFields ctx={ctx} errors={create.fieldErrors} />
+            {orgs.length > 1 && (
+              <Field label="Organization" htmlFor="key-org" className="mb-4" hint="The key belongs to this organization and runs as you.">
+                <Select id="key-org" value={slug} onChange={(e) => setSlug(e.target.value)}>
+                  {orgs.map((o) => (
+                    <option key={o.slug} value={o.slug}>
+                      {o.name}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            )}
+            <KeyFormFields key={slug} ctx={target.form} errors={create.fieldErrors} />
             <div className="mt-4">{create.error && !Object.keys(create.fieldErrors).length && <FormError message={create.error} />}</div>
             <DialogFooter>
               <Button type="button" variant="secondary" onClick={close} disabled={create.pending}>

@@ -4,11 +4,11 @@ import { useRouter } from "next/navigation";
 import { ConfirmDialog } from "@/components/ui/confirm-button";
 import { useAction } from "@/components/ui/use-action";
 import { keyStatusAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
-import type { GracePeriod } from "@/lib/keys/grace";
 import { RollKeyDialog, type RollTarget } from "./roll-key-dialog";
 
 export type KeyAction = "suspend" | "reactivate" | "revoke" | "delete";
-type Target = { id: string; name: string };
+/** A key as the actions need it: which organization it belongs to decides where the action runs. */
+type Target = { id: string; name: string; orgSlug: string };
 
 const COPY: Record<KeyAction, { title: (n: string) => string; body: (n: string) => string; confirm: string; done: string }> = {
   suspend: {
@@ -33,7 +33,7 @@ const COPY: Record<KeyAction, { title: (n: string) => string; body: (n: string) 
 };
 
 /** Confirmation and roll dialogs for key actions; `request` opens the right one. */
-export function useKeyActions(slug: string, defaultGrace: GracePeriod, opts: { onDone?: (action: KeyAction) => void } = {}) {
+export function useKeyActions(opts: { onDone?: (action: KeyAction) => void } = {}) {
   const router = useRouter();
   const change = useAction(keyStatusAction);
   const [pending, setPending] = React.useState<{ action: KeyAction; targets: Target[] } | null>(null);
@@ -51,9 +51,16 @@ export function useKeyActions(slug: string, defaultGrace: GracePeriod, opts: { o
           confirmLabel={COPY[pending.action].confirm}
           onConfirm={async () => {
             const { action, targets } = pending;
-            const r = await change.run([slug, { action, keyIds: targets.map((t) => t.id) }], {
-              success: `${targets.length === 1 ? targets[0].name : `${targets.length} keys`} ${COPY[action].done}`,
-            });
+            // Keys of several organizations (the account view) change one organization at a time.
+            const bySlug = new Map<string, Target[]>();
+            for (const t of targets) bySlug.set(t.orgSlug, [...(bySlug.get(t.orgSlug) ?? []), t]);
+            let r: Awaited<ReturnType<typeof change.run>> | undefined;
+            for (const [slug, group] of bySlug) {
+              r = await change.run([slug, { action, keyIds: group.map((t) => t.id) }], {
+                success: `${targets.length === 1 ? targets[0].name : `${group.length} key${group.length === 1 ? "" : "s"}`} ${COPY[action].done}`,
+              });
+              if (!r?.ok) break;
+            }
             if (r?.ok) {
               opts.onDone?.(action);
               router.refresh();
@@ -63,9 +70,7 @@ export function useKeyActions(slug: string, defaultGrace: GracePeriod, opts: { o
         />
       )}
       <RollKeyDialog
-        slug={slug}
         target={roll}
-        defaultGrace={defaultGrace}
         onClose={() => {
           setRoll(null);
           router.refresh();

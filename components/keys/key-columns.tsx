@@ -14,7 +14,8 @@ import type { keyTableFeatures } from "./keys-table";
 export type SortKey = "name" | "createdAt" | "lastUsedAt" | "expiresAt";
 
 type Options = {
-  slug: string;
+  /** Show the Organization column (the account view lists keys of several organizations). */
+  showOrg: boolean;
   sort: { key: SortKey; dir: "asc" | "desc" };
   onSort: (key: SortKey) => void;
   onAction: (action: KeyAction, key: KeyView) => void;
@@ -41,7 +42,7 @@ function SortHeader({ label, column, sort, onSort }: { label: string; column: So
 
 const menuItem = "flex cursor-default items-center rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
 
-function RowMenu({ k, slug, onAction, onRoll }: { k: KeyView } & Pick<Options, "slug" | "onAction" | "onRoll">) {
+function RowMenu({ k, onAction, onRoll }: { k: KeyView } & Pick<Options, "onAction" | "onRoll">) {
   return (
     <M.Root>
       <M.Trigger aria-label={`Actions for ${k.name}`} className="rounded-md p-1 text-zinc-500 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800">
@@ -59,7 +60,7 @@ function RowMenu({ k, slug, onAction, onRoll }: { k: KeyView } & Pick<Options, "
             Copy key ID
           </M.Item>
           <M.Item asChild className={menuItem}>
-            <Link href={`/orgs/${slug}/settings/api-keys/${k.id}`}>{k.canManage ? "View and edit" : "View"}</Link>
+            <Link href={`/orgs/${k.orgSlug}/settings/api-keys/${k.id}`}>{k.canManage ? "View and edit" : "View"}</Link>
           </M.Item>
           {k.canManage && (
             <>
@@ -95,6 +96,9 @@ function RowMenu({ k, slug, onAction, onRoll }: { k: KeyView } & Pick<Options, "
 }
 
 export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, KeyView>[] {
+  const org: ColumnDef<typeof keyTableFeatures, KeyView>[] = o.showOrg
+    ? [{ id: "organization", header: "Organization", cell: ({ row }) => <span className="whitespace-nowrap">{row.original.orgName}</span> }]
+    : [];
   return [
     {
       id: "select",
@@ -118,13 +122,14 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
       header: () => <SortHeader label="Name" column="name" sort={o.sort} onSort={o.onSort} />,
       cell: ({ row: { original: k } }) => (
         <div className="max-w-[16rem] min-w-[10rem]">
-          <Link href={`/orgs/${o.slug}/settings/api-keys/${k.id}`} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+          <Link href={`/orgs/${k.orgSlug}/settings/api-keys/${k.id}`} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
             {k.name}
           </Link>
           {k.description && <p className="truncate text-xs text-zinc-500">{k.description}</p>}
         </div>
       ),
     },
+    ...org,
     { id: "status", header: "Status", cell: ({ row }) => <KeyStatusBadge status={row.original.status} /> },
     {
       id: "key",
@@ -205,6 +210,6 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
         </span>
       ),
     },
-    { id: "actions", header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowMenu k={row.original} slug={o.slug} onAction={o.onAction} onRoll={o.onRoll} /> },
+    { id: "actions", header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowMenu k={row.original} onAction={o.onAction} onRoll={o.onRoll} /> },
   ];
 }

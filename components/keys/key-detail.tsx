@@ -9,11 +9,11 @@ import { FormError } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import { updateKeyAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
 import { absoluteTime, formatWindow } from "@/lib/format";
-import type { GracePeriod } from "@/lib/keys/grace";
 import type { KeyView } from "@/lib/keys/view";
 import { EnvironmentBadge, KeyStatusBadge } from "./key-badges";
 import { KeyFormFields, readKeyForm, type KeyFormContext } from "./key-form-fields";
 import { useKeyActions } from "./key-actions";
+import { TransferKey } from "./transfer-key";
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -24,11 +24,12 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function KeyDetail({ slug, keyView: k, form, defaultGrace }: { slug: string; keyView: KeyView; form: KeyFormContext; defaultGrace: GracePeriod }) {
+export function KeyDetail({ keyView: k, form, members }: { keyView: KeyView; form: KeyFormContext; members: { id: string; label: string }[] }) {
+  const slug = k.orgSlug;
   const router = useRouter();
   const update = useAction(updateKeyAction);
-  const actions = useKeyActions(slug, defaultGrace, { onDone: (a) => a === "delete" && router.push(`/orgs/${slug}/settings/api-keys`) });
-  const target = [{ id: k.id, name: k.name }];
+  const actions = useKeyActions({ onDone: (a) => a === "delete" && router.push(`/orgs/${slug}/settings/api-keys`) });
+  const target = [{ id: k.id, name: k.name, orgSlug: k.orgSlug }];
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -40,7 +41,7 @@ export function KeyDetail({ slug, keyView: k, form, defaultGrace }: { slug: stri
         </div>
         {k.canManage && (
           <div className="flex flex-wrap gap-2">
-            <Button variant="secondary" onClick={() => actions.roll({ id: k.id, name: k.name, expired: k.status === "expired" })}>
+            <Button variant="secondary" onClick={() => actions.roll({ id: k.id, name: k.name, expired: k.status === "expired", orgSlug: k.orgSlug, defaultGrace: k.orgDefaultGrace })}>
               {k.status === "expired" ? "Renew" : "Roll"}
             </Button>
             {k.status === "suspended" ? (
@@ -93,6 +94,13 @@ export function KeyDetail({ slug, keyView: k, form, defaultGrace }: { slug: stri
             <EnvironmentBadge environment={k.environment} />
           </Row>
           <Row label="Owner">{k.ownerLabel ?? "—"}</Row>
+          {k.effectivePermissions.length !== k.permissions.length && (
+            <Row label="Effective now">
+              <span className="text-amber-700 dark:text-amber-400">
+                {k.effectivePermissions.length ? k.effectivePermissions.join(", ") : "No permissions"} — capped by the owner&apos;s current role
+              </span>
+            </Row>
+          )}
           <Row label="Permissions">
             {k.permissions.length ? (
               <span className="flex flex-wrap gap-1">
@@ -116,6 +124,8 @@ export function KeyDetail({ slug, keyView: k, form, defaultGrace }: { slug: stri
           <Row label="Last used">{k.lastUsedAt ? `${absoluteTime(k.lastUsedAt)} from ${k.lastUsedIp ?? "?"}` : "Never"}</Row>
         </dl>
       </Card>
+
+      {form.isAdmin && k.status !== "revoked" && <TransferKey keyView={k} members={members} />}
 
       {k.canManage && (
         <Card>

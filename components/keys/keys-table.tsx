@@ -9,7 +9,6 @@ import { DataTable } from "@/components/ui/data-table";
 import { Input, Select } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
 import { ENV_LABELS, KEY_ENVIRONMENTS } from "@/lib/keys/key-names";
-import type { GracePeriod } from "@/lib/keys/grace";
 import type { KeyView } from "@/lib/keys/view";
 import { getKeyColumns, type SortKey } from "./key-columns";
 import { useKeyActions } from "./key-actions";
@@ -22,6 +21,7 @@ export type KeyTableState = {
   environment?: string;
   type?: string;
   owner?: string;
+  org?: string;
   sort: SortKey;
   dir: "asc" | "desc";
   page: number;
@@ -36,6 +36,7 @@ const STATUS_OPTIONS = [
   ["revoked", "Revoked"],
   ["expired", "Expired"],
   ["expiring", "Expires within 7 days"],
+  ["owner_inactive", "Owner inactive"],
 ] as const;
 
 /** Reads and writes the table's state in the URL, so a view can be shared and survives reload. */
@@ -67,27 +68,27 @@ function useUrlState() {
 }
 
 export function KeysTable({
-  slug,
   rows,
   total,
   state,
   owners,
-  defaultGrace,
+  orgs,
   emptyAction,
 }: {
-  slug: string;
   rows: KeyView[];
   total: number;
   state: KeyTableState;
-  owners: { id: string; label: string }[];
-  defaultGrace: GracePeriod;
+  /** Owner filter options (the organization view). */
+  owners?: { id: string; label: string }[];
+  /** Organization filter options and column (the account view). */
+  orgs?: { slug: string; name: string }[];
   emptyAction: React.ReactNode;
 }) {
   const { set, navigating } = useUrlState();
   const [search, setSearch] = React.useState(state.q);
   const [selection, setSelection] = React.useState<RowSelectionState>({});
   const [now] = React.useState(() => Date.now());
-  const actions = useKeyActions(slug, defaultGrace, { onDone: () => setSelection({}) });
+  const actions = useKeyActions({ onDone: () => setSelection({}) });
   const { request, roll } = actions;
 
   // Debounced search: the URL (and so the server query) follows the input.
@@ -103,14 +104,14 @@ export function KeysTable({
   const columns = React.useMemo(
     () =>
       getKeyColumns({
-        slug,
+        showOrg: Boolean(orgs),
         now,
         sort: { key: state.sort, dir: state.dir },
         onSort: (key) => set({ sort: key, dir: state.sort === key && state.dir === "desc" ? "asc" : "desc" }),
         onAction: (action, k) => request(action, [k]),
-        onRoll: (k) => roll({ id: k.id, name: k.name, expired: k.status === "expired" }),
+        onRoll: (k) => roll({ id: k.id, name: k.name, expired: k.status === "expired", orgSlug: k.orgSlug, defaultGrace: k.orgDefaultGrace }),
       }),
-    [slug, now, state.sort, state.dir, set, request, roll],
+    [orgs, now, state.sort, state.dir, set, request, roll],
   );
 
   const table = useTable({
@@ -124,7 +125,7 @@ export function KeysTable({
   });
 
   const selected = rows.filter((r) => selection[r.id]);
-  const filtered = Boolean(state.q || state.status || state.environment || state.type || state.owner);
+  const filtered = Boolean(state.q || state.status || state.environment || state.type || state.owner || state.org);
   const pages = Math.max(1, Math.ceil(total / state.perPage));
   const from = total === 0 ? 0 : (state.page - 1) * state.perPage + 1;
   const to = Math.min(total, state.page * state.perPage);
@@ -169,21 +170,33 @@ export function KeysTable({
           <option value="secret">Secret</option>
           <option value="public">Public</option>
         </Select>
-        <Select aria-label="Filter by owner" value={state.owner ?? ""} onChange={(e) => set({ owner: e.target.value })} className="w-auto max-w-[12rem]">
-          <option value="">Any owner</option>
-          {owners.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.label}
-            </option>
-          ))}
-        </Select>
+        {owners && (
+          <Select aria-label="Filter by owner" value={state.owner ?? ""} onChange={(e) => set({ owner: e.target.value })} className="w-auto max-w-[12rem]">
+            <option value="">Any owner</option>
+            {owners.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
+          </Select>
+        )}
+        {orgs && (
+          <Select aria-label="Filter by organization" value={state.org ?? ""} onChange={(e) => set({ org: e.target.value })} className="w-auto max-w-[14rem]">
+            <option value="">Any organization</option>
+            {orgs.map((o) => (
+              <option key={o.slug} value={o.slug}>
+                {o.name}
+              </option>
+            ))}
+          </Select>
+        )}
         {filtered && (
           <Button
             variant="ghost"
             size="sm"
             onClick={() => {
               setSearch("");
-              set({ q: "", status: undefined, environment: undefined, type: undefined, owner: undefined });
+              set({ q: "", status: undefined, environment: undefined, type: undefined, owner: undefined, org: undefined });
             }}
           >
             <X className="size-4" aria-hidden /> Clear

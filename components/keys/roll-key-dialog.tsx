@@ -9,9 +9,9 @@ import { GRACE_LABELS, GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace"
 import { absoluteTime } from "@/lib/format";
 import { TokenReveal } from "./token-reveal";
 
-export type RollTarget = { id: string; name: string; expired: boolean };
+export type RollTarget = { id: string; name: string; expired: boolean; orgSlug: string; defaultGrace: GracePeriod };
 
-export function RollKeyDialog({ slug, target, defaultGrace, onClose }: { slug: string; target: RollTarget | null; defaultGrace: GracePeriod; onClose: () => void }) {
+export function RollKeyDialog({ target, onClose }: { target: RollTarget | null; onClose: () => void }) {
   const roll = useAction(rollKeyAction);
   const [result, setResult] = React.useState<{ token: string; type: "secret" | "public"; until: string | null } | null>(null);
   const close = () => {
@@ -52,7 +52,7 @@ export function RollKeyDialog({ slug, target, defaultGrace, onClose }: { slug: s
                 const f = new FormData(e.currentTarget);
                 const expires = String(f.get("expiresAt") ?? "");
                 void roll.run(
-                  [slug, { keyId: target.id, grace: f.get("grace") ?? undefined, expiresAt: expires ? new Date(expires).toISOString() : null }],
+                  [target.orgSlug, { keyId: target.id, grace: f.get("grace") ?? undefined, expiresAt: expires ? new Date(expires).toISOString() : null }],
                   { success: "Key rolled", onSuccess: (d) => setResult({ token: d.token, type: d.type, until: d.previousTokenValidUntil }) },
                 );
               }}
@@ -63,7 +63,7 @@ export function RollKeyDialog({ slug, target, defaultGrace, onClose }: { slug: s
                 </Field>
               ) : (
                 <Field label="Old token keeps working for" htmlFor="roll-grace" errors={roll.fieldErrors.grace} hint="Never past the key's own expiry.">
-                  <Select id="roll-grace" name="grace" defaultValue={defaultGrace}>
+                  <Select id="roll-grace" name="grace" defaultValue={target.defaultGrace}>
                     {GRACE_PERIODS.map((g) => (
                       <option key={g} value={g}>
                         {GRACE_LABELS[g]}

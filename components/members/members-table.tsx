@@ -1,18 +1,17 @@
 "use client";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
-import { ConfirmButton } from "@/components/ui/confirm-button";
+import { RemoveMemberButton } from "./remove-member-button";
 import { Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { changeRoleAction, removeMemberAction } from "@/app/(app)/orgs/[slug]/settings/actions";
+import { changeRoleAction } from "@/app/(app)/orgs/[slug]/settings/actions";
 import { ROLE_LABELS, canAssignRole } from "@/lib/orgs/roles";
 import { ROLES, type Role } from "@/lib/orgs/role-names";
 
 type Member = { userId: string; name: string | null; email: string | null; role: Role; joinedAt: string };
 
-export function MembersTable({ slug, myUserId, myRole, members }: { slug: string; myUserId: string; myRole: Role; members: Member[] }) {
+export function MembersTable({ slug, myUserId, myRole, members, keyCounts }: { slug: string; myUserId: string; myRole: Role; members: Member[]; keyCounts: Record<string, number> }) {
   const changeRole = useAction(changeRoleAction);
-  const remove = useAction(removeMemberAction);
   return (
     <Card>
       <CardHeader title={`${members.length} member${members.length === 1 ? "" : "s"}`} />
@@ -65,19 +64,12 @@ export function MembersTable({ slug, myUserId, myRole, members }: { slug: string
                   <td className="hidden px-5 py-3 text-zinc-500 sm:table-cell">{new Date(m.joinedAt).toLocaleDateString()}</td>
                   <td className="px-5 py-3 text-right">
                     {editable && (
-                      <ConfirmButton
-                        variant="ghost"
-                        size="sm"
-                        title={`Remove ${label}?`}
-                        description={`${label} will lose access to this organization at once. You can invite them again later.`}
-                        confirmLabel="Remove member"
-                        onConfirm={async () => {
-                          const r = await remove.run([slug, { userId: m.userId }], { success: `${label} was removed` });
-                          return r?.ok ?? true;
-                        }}
-                      >
-                        Remove
-                      </ConfirmButton>
+                      <RemoveMemberButton
+                        slug={slug}
+                        member={{ userId: m.userId, label }}
+                        keyCount={keyCounts[m.userId] ?? 0}
+                        others={members.filter((o) => o.userId !== m.userId).map((o) => ({ id: o.userId, label: o.email ?? o.name ?? o.userId }))}
+                      />
                     )}
                   </td>
                 </tr>

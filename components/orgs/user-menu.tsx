@@ -1,6 +1,9 @@
 "use client";
 import { DropdownMenu as M } from "radix-ui";
-import { LogOut } from "lucide-react";
+import Link from "next/link";
+import { KeyRound, LogOut, UserRound } from "lucide-react";
+
+const item = "flex cursor-default items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
 import { signOutAction } from "@/app/(auth)/actions";
 
 export function UserMenu({ name, email }: { name: string; email: string }) {
@@ -25,9 +28,20 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
             <p className="truncate text-xs text-zinc-500">{email}</p>
           </div>
           <M.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
+          <M.Item asChild className={item}>
+            <Link href="/account/api-keys">
+              <KeyRound className="size-4" aria-hidden /> My API keys
+            </Link>
+          </M.Item>
+          <M.Item asChild className={item}>
+            <Link href="/account">
+              <UserRound className="size-4" aria-hidden /> Account
+            </Link>
+          </M.Item>
+          <M.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
           <M.Item
             onSelect={() => void signOutAction()}
-            className="flex cursor-default items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800"
+            className={item}
           >
             <LogOut className="size-4" aria-hidden /> Sign out
           </M.Item>

@@ -1,19 +1,21 @@
 // Owns who may do what to a key (PRODUCT.md "Tenancy and roles") and loading a key through the org.
 import { and, eq } from "drizzle-orm";
-import { apiKeys, type ApiKey, type DbOrTx } from "../db";
+import { apiKeys, type ApiKey, type DbOrTx, type Role } from "../db";
 import { ForbiddenError, NotFoundError } from "../errors";
 import { isAdminRole } from "../orgs/roles";
 import type { OrgContext } from "../orgs/organizations";
 import type { KeyStatus } from "./key-names";
 
 /** owner/admin: every key; member: keys they own; viewer: none. */
-export function canManageKey(ctx: Pick<OrgContext, "membership">, key: Pick<ApiKey, "ownerId">): boolean {
-  if (isAdminRole(ctx.membership.role)) return true;
-  return ctx.membership.role === "member" && key.ownerId === ctx.membership.userId;
+export type KeyViewer = { role: Role; userId: string };
+
+export function canManageKey(viewer: KeyViewer, key: Pick<ApiKey, "ownerId">): boolean {
+  if (isAdminRole(viewer.role)) return true;
+  return viewer.role === "member" && key.ownerId === viewer.userId;
 }
 
 export function assertCanManageKey(ctx: OrgContext, key: Pick<ApiKey, "ownerId" | "name">): void {
-  if (!canManageKey(ctx, key)) {
+  if (!canManageKey(ctx.membership, key)) {
     throw new ForbiddenError(
       ctx.membership.role === "viewer" ? "Viewers cannot change keys." : `Members can only manage keys they own; “${key.name}” is owned by someone else.`,
     );

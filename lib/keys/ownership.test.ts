@@ -44,7 +44,7 @@ describe("role caps", () => {
   it("demoting the owner shrinks the key's effective permissions at once", async () => {
     const { ctx, people } = await makeTeam();
     const { key } = await createKey(await ctx("admin"), { name: "ops", permissions: ["audit:read", "keys:write", "keys:read"] });
-    const view = async () => toKeyView(await ctx("owner"), await getKey(await ctx("owner"), key.id));
+    const view = async () => toKeyView((await ctx("owner")).membership, await getKey(await ctx("owner"), key.id));
     expect((await view()).effectivePermissions).toEqual(["audit:read", "keys:read", "keys:write"]);
     await changeMemberRole(await ctx("owner"), { userId: people.admin.id, role: "member" });
     expect((await view()).effectivePermissions).toEqual(["keys:read", "keys:write"]);
@@ -59,14 +59,14 @@ describe("owner leaves", () => {
     const { key } = await createKey(await ctx("member"), { name: "member key", permissions: ["keys:read"] });
     await removeMember(await ctx("admin"), { userId: people.member.id });
     const owner = await ctx("owner");
-    expect(toKeyView(owner, await getKey(owner, key.id)).status).toBe("owner_inactive");
+    expect(toKeyView(owner.membership, await getKey(owner, key.id)).status).toBe("owner_inactive");
     expect((await listKeys(owner, q({ status: "owner_inactive" }))).rows.map((r) => r.id)).toEqual([key.id]);
     expect((await listKeys(owner, q({ status: "active" }))).rows.map((r) => r.id)).not.toContain(key.id);
     // The former member no longer sees it in their own list.
     expect((await listKeysOwnedBy(people.member.id, q())).rows.map((r) => r.id)).not.toContain(key.id);
 
     await expect(transferKeys(owner, { keyIds: [key.id], ownerId: people.viewer.id })).resolves.toBe(1);
-    expect(toKeyView(owner, await getKey(owner, key.id))).toMatchObject({ status: "active", ownerId: people.viewer.id });
+    expect(toKeyView(owner.membership, await getKey(owner, key.id))).toMatchObject({ status: "active", ownerId: people.viewer.id });
     const events = await getDb().select().from(auditEvents).where(and(eq(auditEvents.organizationId, org.id), eq(auditEvents.action, "key.transferred")));
     expect(events[0]).toMatchObject({ targetId: key.id, before: { ownerId: people.member.id }, after: { ownerId: people.viewer.id } });
   });

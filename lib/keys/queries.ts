@@ -7,6 +7,7 @@ import type { OrgContext } from "../orgs/organizations";
 import { loadKey } from "./access";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { hashToken, parseToken } from "./token";
+import type { GracePeriod } from "./grace";
 
 export const KEY_STATUS_FILTERS = ["active", "suspended", "revoked", "expired", "expiring", "owner_inactive"] as const;
 export const KEY_SORTS = ["name", "createdAt", "lastUsedAt", "expiresAt"] as const;
@@ -38,6 +39,7 @@ export type KeyRow = ApiKey & {
   ownerRole: Role | null;
   orgSlug: string;
   orgName: string;
+  orgDefaultGrace: GracePeriod;
 };
 
 const WEEK_MS = 7 * 86_400_000;
@@ -88,7 +90,7 @@ async function queryKeys(scope: SQL, query: KeyListQuery, now: Date): Promise<{ 
   const db = getDb();
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name })
+      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace })
       .from(apiKeys)
       .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
       .leftJoin(memberships, ownerMembership)
@@ -127,5 +129,5 @@ export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
         .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, key.organizationId)))
         .where(eq(users.id, key.ownerId))
     : [];
-  return { ...key, ownerEmail: owner?.email ?? null, ownerName: owner?.name ?? null, ownerRole: owner?.role ?? null, orgSlug: ctx.org.slug, orgName: ctx.org.name };
+  return { ...key, ownerEmail: owner?.email ?? null, ownerName: owner?.name ?? null, ownerRole: owner?.role ?? null, orgSlug: ctx.org.slug, orgName: ctx.org.name, orgDefaultGrace: ctx.org.keyDefaultGrace };
 }

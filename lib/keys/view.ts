@@ -1,9 +1,9 @@
 // Owns the serialisable view of a key that pages and the API hand out (never a secret token).
-import type { OrgContext } from "../orgs/organizations";
-import { canManageKey, effectiveStatus } from "./access";
+import { canManageKey, effectiveStatus, type KeyViewer } from "./access";
 import { effectivePermissions } from "./caps";
 import type { KeyEnvironment, KeyStatus, KeyType } from "./key-names";
 import type { KeyRow } from "./queries";
+import type { GracePeriod } from "./grace";
 
 export type KeyView = {
   id: string;
@@ -34,11 +34,12 @@ export type KeyView = {
   effectivePermissions: string[];
   orgSlug: string;
   orgName: string;
+  orgDefaultGrace: GracePeriod;
   canManage: boolean;
 };
 
-/** `viewer` is the caller's membership in the key's organization (it decides canManage). */
-export function toKeyView(viewer: Pick<OrgContext, "membership">, k: KeyRow, now = new Date()): KeyView {
+/** `viewer` is the caller's role in the key's organization (it decides canManage). */
+export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyView {
   const graceLive = k.previousHash && k.previousHashExpiresAt && k.previousHashExpiresAt > now;
   return {
     id: k.id,
@@ -67,6 +68,7 @@ export function toKeyView(viewer: Pick<OrgContext, "membership">, k: KeyRow, now
     effectivePermissions: effectivePermissions(k.permissions, k.ownerRole),
     orgSlug: k.orgSlug,
     orgName: k.orgName,
+    orgDefaultGrace: k.orgDefaultGrace,
     canManage: canManageKey(viewer, k) && k.status !== "revoked",
   };
 }

@@ -5,6 +5,7 @@ import { createKey, rollKey, updateKey } from "@/lib/keys/lifecycle";
 import { changeKeys, keyActionSchema } from "@/lib/keys/status";
 import { addPermission, removePermission } from "@/lib/keys/permissions";
 import { updateKeyPolicy } from "@/lib/keys/policy";
+import { transferKeys } from "@/lib/keys/ownership";
 import { parseInput } from "@/lib/validation";
 import type { OrgContext } from "@/lib/orgs/organizations";
 
@@ -50,4 +51,10 @@ export const updatePolicyAction = orgAction(async (ctx, input) => {
   const policy = await updateKeyPolicy(ctx, input);
   refresh(ctx);
   return policy;
+});
+
+export const transferKeysAction = orgAction(async (ctx, input) => {
+  const changed = await transferKeys(ctx, input);
+  refresh(ctx);
+  return { changed };
 });

@@ -16,17 +16,15 @@ export default async function ApiKeysPage({ params, searchParams }: { params: Pr
   const query = keyListQuerySchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const [{ rows, total }, form] = await Promise.all([listKeys(ctx, query), keyFormContext(ctx)]);
   const canCreate = ctx.membership.role !== "viewer";
-  const create = canCreate ? <CreateKeyDialog slug={ctx.org.slug} ctx={form} /> : null;
+  const create = canCreate ? <CreateKeyDialog orgs={[{ slug: ctx.org.slug, name: ctx.org.name, form }]} /> : null;
   return (
     <>
       <PageHeader title="API keys" description={`Keys that let services and scripts act for ${ctx.org.name}.`} actions={create} />
       <KeysTable
-        slug={ctx.org.slug}
-        rows={rows.map((r) => toKeyView(ctx, r))}
+        rows={rows.map((r) => toKeyView(ctx.membership, r))}
         total={total}
         state={query}
         owners={form.members}
-        defaultGrace={ctx.org.keyDefaultGrace}
         emptyAction={create}
       />
     </>

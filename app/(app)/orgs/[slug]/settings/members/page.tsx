@@ -7,6 +7,7 @@ import { listMembers } from "@/lib/orgs/members";
 import { listPendingInvitations } from "@/lib/orgs/invitations";
 import { canAssignRole, isAdminRole } from "@/lib/orgs/roles";
 import { ROLES } from "@/lib/orgs/role-names";
+import { countLiveKeysByOwner } from "@/lib/keys/ownership";
 
 export const metadata = { title: "Members" };
 
@@ -14,7 +15,11 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const { slug } = await params;
   const ctx = await orgPageContext(slug);
   const admin = isAdminRole(ctx.membership.role);
-  const [members, invitations] = await Promise.all([listMembers(ctx), admin ? listPendingInvitations(ctx) : Promise.resolve([])]);
+  const [members, invitations, keyCounts] = await Promise.all([
+    listMembers(ctx),
+    admin ? listPendingInvitations(ctx) : Promise.resolve([]),
+    countLiveKeysByOwner(ctx.org.id),
+  ]);
   const assignable = ROLES.filter((r) => canAssignRole(ctx.membership.role, r));
   return (
     <>
@@ -29,6 +34,7 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
           myUserId={ctx.membership.userId}
           myRole={ctx.membership.role}
           members={members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() }))}
+          keyCounts={Object.fromEntries(keyCounts)}
         />
         {admin && (
           <PendingInvitations

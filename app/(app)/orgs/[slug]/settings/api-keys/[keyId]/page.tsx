@@ -22,14 +22,14 @@ export default async function KeyPage({ params }: { params: Promise<{ slug: stri
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
-  const key = toKeyView(ctx, row);
+  const key = toKeyView(ctx.membership, row);
   const [form, trail] = await Promise.all([keyFormContext(ctx), listAuditEvents(getDb(), ctx.org.id, { page: 1, perPage: 50, targetId: key.id })]);
   return (
     <>
       <Link href={`/orgs/${ctx.org.slug}/settings/api-keys`} className="mb-4 inline-flex items-center gap-1 text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
         <ChevronLeft className="size-4" aria-hidden /> API keys
       </Link>
-      <KeyDetail slug={ctx.org.slug} keyView={key} form={form} defaultGrace={ctx.org.keyDefaultGrace} />
+      <KeyDetail keyView={key} form={form} members={form.members} />
       <Card className="mt-6">
         <CardHeader title="Usage" description="Verifications of this key appear here: requests per hour by outcome, and the request log." />
         <p className="px-5 py-6 text-sm text-zinc-600 dark:text-zinc-400">

@@ -1,0 +1,41 @@
+import { requireUser, actorFor } from "@/app/_lib/auth";
+import { keyFormContext } from "@/app/_lib/key-form-context";
+import type { RawSearchParams } from "@/app/_lib/search-params";
+import { PageHeader } from "@/components/ui/card";
+import { KeysTable } from "@/components/keys/keys-table";
+import { CreateKeyDialog, type CreateTarget } from "@/components/keys/create-key-dialog";
+import { keyListQuerySchema, listKeysOwnedBy } from "@/lib/keys/queries";
+import { toKeyView } from "@/lib/keys/view";
+import { listOrganizationsForUser, resolveOrgContext } from "@/lib/orgs/organizations";
+
+export const metadata = { title: "My API keys" };
+
+export default async function MyApiKeysPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const user = await requireUser("/account/api-keys");
+  const raw = await searchParams;
+  const query = keyListQuerySchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const [{ rows, total }, orgs] = await Promise.all([listKeysOwnedBy(user.id, query), listOrganizationsForUser(user.id)]);
+  // Keys created here are always owned by the signed-in user; viewers cannot create keys.
+  const me = actorFor(user, null);
+  const targets: CreateTarget[] = await Promise.all(
+    orgs
+      .filter((o) => o.role !== "viewer")
+      .map(async (o) => {
+        const form = await keyFormContext(await resolveOrgContext(me, o.slug));
+        return { slug: o.slug, name: o.name, form: { ...form, isAdmin: false, members: [{ id: user.id, label: user.email ?? user.id }] } };
+      }),
+  );
+  const create = targets.length ? <CreateKeyDialog orgs={targets} /> : null;
+  return (
+    <>
+      <PageHeader title="My API keys" description="Every key that runs under your account, in all your organizations. A key can never do more than your role allows." actions={create} />
+      <KeysTable
+        rows={rows.map((r) => toKeyView({ role: r.ownerRole ?? "viewer", userId: user.id }, r))}
+        total={total}
+        state={query}
+        orgs={orgs.map((o) => ({ slug: o.slug, name: o.name }))}
+        emptyAction={create}
+      />
+    </>
+  );
+}
