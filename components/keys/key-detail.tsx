@@ -39,8 +39,9 @@ export function KeyDetail({ keyView: k, form, members }: { keyView: KeyView; for
           </h1>
           {k.description && <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{k.description}</p>}
         </div>
-        {k.canManage && (
-          <div className="flex flex-wrap gap-2">
+        <div className="flex flex-wrap gap-2">
+          {k.canManage && (
+            <>
             <Button variant="secondary" onClick={() => actions.roll({ id: k.id, name: k.name, expired: k.status === "expired", orgSlug: k.orgSlug, defaultGrace: k.orgDefaultGrace })}>
               {k.status === "expired" ? "Renew" : "Roll"}
             </Button>
@@ -58,13 +59,14 @@ export function KeyDetail({ keyView: k, form, members }: { keyView: KeyView; for
             <Button variant="danger" onClick={() => actions.request("revoke", target)}>
               Revoke
             </Button>
-          </div>
-        )}
-        {(k.canManage || k.status === "revoked") && (
-          <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => actions.request("delete", target)}>
-            Delete
-          </Button>
-        )}
+            </>
+          )}
+          {(k.canManage || k.status === "revoked") && (
+            <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => actions.request("delete", target)}>
+              Delete
+            </Button>
+          )}
+        </div>
       </div>
 
       <Card>

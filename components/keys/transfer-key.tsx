@@ -23,6 +23,9 @@ export function TransferKey({ keyView: k, members }: { keyView: KeyView; members
             : "The key will act with the new owner's rights."
         }
       />
+      {candidates.length === 0 ? (
+        <p className="px-5 py-4 text-sm text-zinc-600 dark:text-zinc-400">There is no other member to transfer it to. Invite someone first.</p>
+      ) : (
       <form
         className="flex flex-wrap items-end gap-3 p-5"
         noValidate
@@ -48,6 +51,7 @@ export function TransferKey({ keyView: k, members }: { keyView: KeyView; members
           Transfer
         </Button>
       </form>
+      )}
     </Card>
   );
 }
