@@ -1,0 +1,38 @@
+// Owns the verify request body: validated with zod; failures name the field (problem+json upstream).
+import { z } from "zod";
+import { KEY_ENVIRONMENTS } from "../keys/key-names";
+
+export const MAX_VERIFY_BODY_BYTES = 16 * 1024;
+
+export const verifyRequestSchema = z.object({
+  key: z.string({ error: "key is required and must be a string" }).max(512, "key is too long"),
+  environment: z.enum(KEY_ENVIRONMENTS, { error: "environment must be production, staging or development" }).optional(),
+  permissions: z.array(z.string().max(100), { error: "permissions must be an array of strings" }).max(100, "at most 100 permissions").optional(),
+  method: z.string({ error: "method must be a string" }).max(16).regex(/^[A-Za-z]+$/, "method must be an HTTP method").optional(),
+  path: z.string({ error: "path must be a string" }).max(2048).startsWith("/", "path must start with /").optional(),
+  ip: z.string({ error: "ip must be a string" }).max(64).optional(),
+});
+export type VerifyRequest = z.infer<typeof verifyRequestSchema>;
+
+export type RequestProblem = { status: 400; title: string; detail: string; field?: string };
+
+/** Parses a raw body (already size-checked) into a request or a problem naming the field. */
+export function parseVerifyBody(text: string, contentType: string | null): { ok: true; value: VerifyRequest } | { ok: false; problem: RequestProblem } {
+  if (!contentType || !/^application\/json\b/i.test(contentType)) {
+    return { ok: false, problem: { status: 400, title: "Unsupported content type", detail: "Content-Type: send the request body as application/json.", field: "content-type" } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: { status: 400, title: "Malformed JSON", detail: "The request body is not valid JSON." } };
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return { ok: false, problem: { status: 400, title: "Invalid request", detail: "The request body must be a JSON object." } };
+  }
+  const r = verifyRequestSchema.safeParse(json);
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0];
+  const field = issue.path.join(".") || undefined;
+  return { ok: false, problem: { status: 400, title: "Invalid request", detail: field ? `${field}: ${issue.message}` : issue.message, field } };
+}

@@ -1,0 +1,136 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { apiKeys, getDb } from "@/lib/db";
+import { POST } from "@/app/api/v1/keys/verify/route";
+import { CLIENT_IP_HEADER } from "@/lib/client-ip";
+import { createKey, rollKey } from "@/lib/keys/lifecycle";
+import { changeKey } from "@/lib/keys/status";
+import { changeMemberRole, removeMember } from "@/lib/orgs/members";
+import { checksum, generateToken } from "@/lib/keys/token";
+import { resetRateLimits } from "./rate-limit";
+import { makeTeam } from "@/test/factories";
+
+type Opts = { ip?: string; auth?: string; contentType?: string | null };
+async function verify(body: unknown, o: Opts = {}) {
+  const headers: Record<string, string> = { [CLIENT_IP_HEADER]: o.ip ?? "198.51.100.1" };
+  if (o.contentType !== null) headers["content-type"] = o.contentType ?? "application/json";
+  if (o.auth) headers.authorization = `Bearer ${o.auth}`;
+  const res = await POST(new Request("http://latchkey.test/api/v1/keys/verify", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }));
+  return { res, json: await res.json() };
+}
+const set = (id: string, values: Partial<typeof apiKeys.$inferInsert>) => getDb().update(apiKeys).set(values).where(eq(apiKeys.id, id));
+
+beforeEach(() => resetRateLimits());
+
+describe("POST /api/v1/keys/verify", () => {
+  it("VALID carries the key's identity", async () => {
+    const { ctx, org, people } = await makeTeam();
+    const { key, token } = await createKey(await ctx("admin"), { name: "svc", permissions: ["keys:read"], externalId: "cus_1", metadata: { plan: "pro" } });
+    const { res, json } = await verify({ key: token });
+    expect(res.status).toBe(200);
+    expect(json).toEqual({
+      valid: true, code: "VALID", keyId: key.id, organizationId: org.id, ownerId: people.admin.id, name: "svc", type: "secret",
+      environment: "production", permissions: ["keys:read"], expiresAt: null, externalId: "cus_1", metadata: { plan: "pro" },
+    });
+  });
+
+  it("MALFORMED and NOT_FOUND carry no identity", async () => {
+    const { ctx } = await makeTeam();
+    const { token } = await createKey(await ctx("owner"), { name: "k" });
+    const typo = token.slice(0, 12) + (token[12] === "a" ? "b" : "a") + token.slice(13);
+    expect((await verify({ key: typo })).json).toEqual({ valid: false, code: "MALFORMED" });
+    expect((await verify({ key: "hello" })).json).toEqual({ valid: false, code: "MALFORMED" });
+    expect((await verify({ key: generateToken("secret", "production") })).json).toEqual({ valid: false, code: "NOT_FOUND" });
+    const body = "sk_prod_" + "Z".repeat(22);
+    expect((await verify({ key: body + checksum(body) })).json).toEqual({ valid: false, code: "NOT_FOUND" });
+  });
+
+  it("reports each failure, checked in the contract's order", async () => {
+    const { ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const { key, token } = await createKey(c, { name: "ordered", environment: "staging", permissions: ["keys:read"], ipAllowlist: "198.51.100.0/24", rules: "allow GET /v1/**" });
+    const ok = { key: token, environment: "staging", method: "GET", path: "/v1/x", permissions: ["keys:read"] };
+    expect((await verify(ok)).json.code).toBe("VALID");
+    expect((await verify({ ...ok, permissions: ["keys:write"] })).json.code).toBe("INSUFFICIENT_PERMISSIONS");
+    expect((await verify({ ...ok, path: "/v2/x", permissions: ["keys:write"] })).json.code).toBe("RULE_DENIED");
+    expect((await verify({ key: token, environment: "staging" })).json.code).toBe("RULE_DENIED"); // rules and no method/path: fail closed
+    expect((await verify({ ...ok, path: "/v2/x" }, { ip: "203.0.113.9" })).json.code).toBe("IP_NOT_ALLOWED");
+    expect((await verify({ ...ok, environment: "production" }, { ip: "203.0.113.9" })).json.code).toBe("ENVIRONMENT_MISMATCH");
+    await changeKey(c, "suspend", { keyId: key.id });
+    const susp = await verify({ ...ok, environment: "production" });
+    expect(susp.json).toMatchObject({ valid: false, code: "SUSPENDED", keyId: key.id, name: "ordered" });
+    await set(key.id, { expiresAt: new Date(Date.now() - 1000) });
+    expect((await verify(ok)).json.code).toBe("EXPIRED");
+    await set(key.id, { status: "revoked" });
+    expect((await verify(ok)).json.code).toBe("REVOKED");
+  });
+
+  it("OWNER_INACTIVE once the owner leaves; demotion shrinks permissions at once", async () => {
+    const { ctx, people } = await makeTeam();
+    const { token } = await createKey(await ctx("admin"), { name: "admins", permissions: ["audit:read", "keys:write"] });
+    expect((await verify({ key: token, permissions: ["keys:write"] })).json.code).toBe("VALID");
+    await changeMemberRole(await ctx("owner"), { userId: people.admin.id, role: "viewer" });
+    const demoted = await verify({ key: token, permissions: ["keys:write"] });
+    expect(demoted.json).toMatchObject({ code: "INSUFFICIENT_PERMISSIONS", permissions: ["audit:read"] });
+    await removeMember(await ctx("owner"), { userId: people.admin.id });
+    expect((await verify({ key: token })).json.code).toBe("OWNER_INACTIVE");
+  });
+
+  it("RATE_LIMITED after the limit, with RateLimit, RateLimit-Policy and Retry-After", async () => {
+    const { ctx } = await makeTeam();
+    const { token } = await createKey(await ctx("owner"), { name: "limited", rateLimit: { limit: 2, windowSeconds: 60 } });
+    const first = await verify({ key: token });
+    expect(first.json).toMatchObject({ code: "VALID", ratelimit: { limit: 2, remaining: 1 } });
+    expect(first.res.headers.get("RateLimit-Policy")).toBe('"key";q=2;w=60');
+    expect(first.res.headers.get("RateLimit")).toMatch(/^"key";r=1;t=\d+$/);
+    expect((await verify({ key: token })).json.code).toBe("VALID");
+    const third = await verify({ key: token });
+    expect(third.json).toMatchObject({ valid: false, code: "RATE_LIMITED", ratelimit: { remaining: 0 } });
+    expect(Number(third.res.headers.get("Retry-After"))).toBeGreaterThan(0);
+  });
+
+  it("the body's ip counts only with a verifier key of the same organization, which also hides other orgs' keys", async () => {
+    const { ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const { token } = await createKey(c, { name: "office only", ipAllowlist: "203.0.113.7" });
+    const { token: verifier } = await createKey(c, { name: "gateway", permissions: ["keys:verify"] });
+    const { token: weak } = await createKey(c, { name: "no verify permission" });
+    expect((await verify({ key: token, ip: "203.0.113.7" })).json.code).toBe("IP_NOT_ALLOWED");
+    expect((await verify({ key: token, ip: "203.0.113.7" }, { auth: weak })).json.code).toBe("IP_NOT_ALLOWED");
+    expect((await verify({ key: token, ip: "203.0.113.7" }, { auth: verifier })).json.code).toBe("VALID");
+    const other = await makeTeam();
+    const { token: foreign } = await createKey(await other.ctx("owner"), { name: "theirs" });
+    expect((await verify({ key: foreign })).json.code).toBe("VALID");
+    expect((await verify({ key: foreign }, { auth: verifier })).json).toEqual({ valid: false, code: "NOT_FOUND" });
+  });
+
+  it("after a roll the old token works until its grace period ends", async () => {
+    const { ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const { key, token: old } = await createKey(c, { name: "rolling" });
+    const { token: fresh } = await rollKey(c, { keyId: key.id, grace: "1h" });
+    expect((await verify({ key: old })).json.code).toBe("VALID");
+    expect((await verify({ key: fresh })).json.code).toBe("VALID");
+    await set(key.id, { previousHashExpiresAt: new Date(Date.now() - 1000) });
+    expect((await verify({ key: old })).json.code).toBe("NOT_FOUND");
+    await changeKey(c, "revoke", { keyId: key.id });
+    expect((await verify({ key: fresh })).json.code).toBe("REVOKED");
+  });
+
+  it.each([
+    ["not JSON", "{nope", undefined, "JSON"],
+    ["an array", "[1]", undefined, "object"],
+    ["no key", JSON.stringify({}), undefined, "key"],
+    ["key not a string", JSON.stringify({ key: 5 }), undefined, "key"],
+    ["unknown environment", JSON.stringify({ key: "x", environment: "prod" }), undefined, "environment"],
+    ["permissions not a string array", JSON.stringify({ key: "x", permissions: "keys:read" }), undefined, "permissions"],
+    ["a body over 16 KiB", JSON.stringify({ key: "x", path: "/" + "a".repeat(17_000) }), undefined, "16384"],
+    ["the wrong content type", JSON.stringify({ key: "x" }), "text/plain", "Content-Type"],
+  ])("answers 400 problem+json for %s", async (_label, body, contentType, mention) => {
+    const { res, json } = await verify(body, { contentType });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(json).toMatchObject({ status: 400, title: expect.any(String) });
+    expect(json.detail).toContain(mention);
+  });
+});
