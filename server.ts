@@ -8,6 +8,8 @@ import { migrateDatabase } from "./lib/db/migrate";
 import { loadOrCreateAuthSecret } from "./lib/auth/secret";
 import { CLIENT_IP_HEADER } from "./lib/client-ip";
 import { startHourlyJobs } from "./lib/jobs";
+import { handleVerify, isVerifyRequest } from "./lib/verify/node-door";
+import { startInvalidationListener, stopInvalidationListener } from "./lib/verify/invalidation";
 
 const dev = process.argv.includes("--dev");
 
@@ -52,9 +54,14 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  await startInvalidationListener();
+
   const server = http.createServer((req, res) => {
+    const ip = clientAddress(req, config.TRUST_PROXY);
+    // The hot path: verification is answered here, without Next's request pipeline.
+    if (isVerifyRequest(req)) return handleVerify(req, res, ip);
     // Only this server decides the client address; a header sent by the client is overwritten.
-    req.headers[CLIENT_IP_HEADER] = clientAddress(req, config.TRUST_PROXY);
+    req.headers[CLIENT_IP_HEADER] = ip;
     handle(req, res).catch((e) => {
       console.error("[latchkey] request failed", e);
       if (!res.headersSent) res.statusCode = 500;
@@ -82,6 +89,7 @@ async function main() {
     });
     clearTimeout(forceTimer);
     await app.close?.();
+    await stopInvalidationListener();
     await closeDb();
     console.log("[latchkey] stopped");
     process.exit(0);

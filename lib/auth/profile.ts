@@ -7,6 +7,7 @@ import { ConflictError, fieldError } from "../errors";
 import { parseInput, passwordSchema } from "../validation";
 import { hashPassword, verifyPassword } from "./password";
 import { liveKeysOwnedBy, revokeKeysInTx } from "../keys/ownership";
+import { publishKeyChange } from "../verify/invalidation";
 
 export async function updateProfile(user: User, input: unknown): Promise<void> {
   const { name } = parseInput(z.object({ name: z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters") }), input);
@@ -94,4 +95,5 @@ export async function deleteAccount(user: User, input: unknown, ip: string | nul
     }
     await tx.delete(users).where(eq(users.id, user.id));
   });
+  await publishKeyChange({ organizationIds: orgs.map((o) => o.org.id) });
 }

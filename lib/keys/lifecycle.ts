@@ -2,6 +2,7 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { apiKeys, getDb, memberships, type ApiKey, type DbOrTx, type Organization, type Role } from "../db";
 import { permissionsOutsideCap } from "./caps";
+import { publishKeyChange } from "../verify/invalidation";
 import { recordAudit, type Actor } from "../audit/audit";
 import { ConflictError, ForbiddenError, ValidationError, fieldError } from "../errors";
 import { newId } from "../ids";
@@ -139,10 +140,12 @@ export async function createKey(ctx: OrgContext, input: unknown): Promise<KeyWit
   const data = parseInput(createKeySchema, input);
   const now = new Date();
   try {
-    return await getDb().transaction(async (tx) => {
+    const created = await getDb().transaction(async (tx) => {
       const settings = await resolveSettings(tx, ctx, data, data.type, null, now);
       return insertKey(tx, ctx.org, ctx.actor, { ...settings, type: data.type, environment: data.environment, createdById: ctx.membership.userId });
     });
+    await publishKeyChange({ hashes: [created.key.hash] }); // drop a cached "not found" for the new token
+    return created;
   } catch (e) {
     if (isUniqueViolation(e)) throw fieldError("name", "Another key of this organization already has this name");
     throw e;
@@ -166,7 +169,7 @@ export async function updateKey(ctx: OrgContext, input: unknown): Promise<ApiKey
   const data = parseInput(updateKeySchema, input);
   const now = new Date();
   try {
-    return await getDb().transaction(async (tx) => {
+    const updated = await getDb().transaction(async (tx) => {
       const current = await loadKey(tx, ctx, data.keyId, true);
       assertCanManageKey(ctx, current);
       if (current.status === "revoked") throw new ConflictError("A revoked key cannot be edited.");
@@ -182,6 +185,8 @@ export async function updateKey(ctx: OrgContext, input: unknown): Promise<ApiKey
       });
       return key;
     });
+    await publishKeyChange({ keyIds: [updated.id] });
+    return updated;
   } catch (e) {
     if (isUniqueViolation(e)) throw fieldError("name", "Another key of this organization already has this name");
     throw e;
@@ -195,7 +200,7 @@ export async function updateKey(ctx: OrgContext, input: unknown): Promise<ApiKey
 export async function rollKey(ctx: OrgContext, input: unknown): Promise<KeyWithToken> {
   const data = parseInput(rollKeySchema, input);
   const now = new Date();
-  return getDb().transaction(async (tx) => {
+  const rolled = await getDb().transaction(async (tx) => {
     const current = await loadKey(tx, ctx, data.keyId, true);
     assertCanManageKey(ctx, current);
     const status = effectiveStatus(current, now);
@@ -242,4 +247,6 @@ export async function rollKey(ctx: OrgContext, input: unknown): Promise<KeyWithT
     });
     return { key, token: t.token };
   });
+  await publishKeyChange({ keyIds: [rolled.key.id], hashes: [rolled.key.hash] });
+  return rolled;
 }

@@ -8,6 +8,7 @@ import { parseInput } from "../validation";
 import { requireAdmin } from "../orgs/roles";
 import type { OrgContext } from "../orgs/organizations";
 import { assertWithinCap, memberRole } from "./lifecycle";
+import { publishKeyChange } from "../verify/invalidation";
 
 /** Live (not revoked) keys `userId` owns in an organization. */
 export async function liveKeysOwnedBy(tx: DbOrTx, organizationId: string, userId: string): Promise<ApiKey[]> {
@@ -72,7 +73,7 @@ export const transferSchema = z.object({
 export async function transferKeys(ctx: OrgContext, input: unknown): Promise<number> {
   requireAdmin(ctx.membership.role, "transfer keys");
   const { keyIds, ownerId } = parseInput(transferSchema, input);
-  return getDb().transaction(async (tx) => {
+  const n = await getDb().transaction(async (tx) => {
     const keys = await tx
       .select()
       .from(apiKeys)
@@ -82,4 +83,6 @@ export async function transferKeys(ctx: OrgContext, input: unknown): Promise<num
     await transferKeysInTx(tx, ctx.org.id, ctx.actor, keys, ownerId);
     return keys.length;
   });
+  await publishKeyChange({ keyIds });
+  return n;
 }

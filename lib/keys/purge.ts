@@ -3,18 +3,19 @@ import { and, inArray, isNotNull, lt } from "drizzle-orm";
 import { apiKeys, dbKind, getDb } from "../db";
 import { recordAudit } from "../audit/audit";
 import { auditView } from "./access";
+import { publishKeyChange } from "../verify/invalidation";
 
 export const PURGE_LOCK = 726_451_902;
 
 /** Deletes keys whose expiry is more than `afterDays` ago, writing one audit event per key. */
 export async function purgeExpiredKeys(afterDays: number, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - afterDays * 86_400_000);
-  return getDb().transaction(async (tx) => {
+  const purged = await getDb().transaction(async (tx) => {
     if (dbKind() === "postgres") {
       // Several instances run this job: whoever holds the lock does it, the others skip this round.
       const res = (await tx.execute(`select pg_try_advisory_xact_lock(${PURGE_LOCK}) as locked`)) as unknown as { locked: boolean }[] | { rows: { locked: boolean }[] };
       const row = Array.isArray(res) ? res[0] : res.rows[0];
-      if (!row?.locked) return 0;
+      if (!row?.locked) return [];
     }
     const expired = await tx
       .select()
@@ -22,7 +23,7 @@ export async function purgeExpiredKeys(afterDays: number, now = new Date()): Pro
       .where(and(isNotNull(apiKeys.expiresAt), lt(apiKeys.expiresAt, cutoff)))
       .limit(5000)
       .for("update", { skipLocked: true });
-    if (!expired.length) return 0;
+    if (!expired.length) return [];
     await tx.delete(apiKeys).where(inArray(apiKeys.id, expired.map((k) => k.id)));
     for (const key of expired) {
       await recordAudit(tx, {
@@ -34,7 +35,9 @@ export async function purgeExpiredKeys(afterDays: number, now = new Date()): Pro
         after: { reason: `expired more than ${afterDays} days ago` },
       });
     }
-    return expired.length;
+    return expired.map((k) => k.id);
   });
+  if (purged.length) await publishKeyChange({ keyIds: purged });
+  return purged.length;
 }
 

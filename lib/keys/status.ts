@@ -8,6 +8,7 @@ import { parseInput } from "../validation";
 import type { OrgContext } from "../orgs/organizations";
 import { assertCanManageKey, auditView, effectiveStatus } from "./access";
 import { keyIdSchema, keyIdsSchema } from "./input";
+import { publishKeyChange } from "../verify/invalidation";
 
 export const KEY_ACTIONS = ["suspend", "reactivate", "revoke", "delete"] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
@@ -48,7 +49,7 @@ export async function changeKeys(ctx: OrgContext, action: KeyAction, input: unkn
   const { keyIds } = parseInput(keyIdsSchema, input);
   const ids = [...new Set(keyIds)];
   const now = new Date();
-  return getDb().transaction(async (tx) => {
+  const changed = await getDb().transaction(async (tx) => {
     const keys = await tx
       .select()
       .from(apiKeys)
@@ -58,6 +59,8 @@ export async function changeKeys(ctx: OrgContext, action: KeyAction, input: unkn
     for (const key of keys) await apply(tx, ctx, key, action, now);
     return keys.length;
   });
+  await publishKeyChange({ keyIds: ids });
+  return changed;
 }
 
 export async function changeKey(ctx: OrgContext, action: KeyAction, input: unknown): Promise<void> {

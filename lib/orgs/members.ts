@@ -5,6 +5,7 @@ import { getDb, memberships, users, type DbOrTx, type Role } from "../db";
 import { recordAudit } from "../audit/audit";
 import { ConflictError, ForbiddenError, NotFoundError, fieldError } from "../errors";
 import { liveKeysOwnedBy, revokeKeysInTx, transferKeysInTx } from "../keys/ownership";
+import { publishKeyChange } from "../verify/invalidation";
 import { parseInput } from "../validation";
 import { canAssignRole, requireAdmin, roleSchema } from "./roles";
 import type { OrgContext } from "./organizations";
@@ -70,6 +71,7 @@ export async function changeMemberRole(ctx: OrgContext, input: unknown): Promise
       after: { role },
     });
   });
+  await publishKeyChange({ organizationIds: [ctx.org.id] }); // the owner's cap changed for their keys
 }
 
 export const removeMemberSchema = z.object({
@@ -111,6 +113,7 @@ async function deleteMembership(ctx: OrgContext, userId: string, action: "member
       after: null,
     });
   });
+  await publishKeyChange({ organizationIds: [ctx.org.id] }); // their keys stop verifying (owner inactive)
 }
 
 export async function removeMember(ctx: OrgContext, input: unknown): Promise<void> {

@@ -3,6 +3,7 @@ import { and, eq, or } from "drizzle-orm";
 import { apiKeys, getDb, memberships, type ApiKey, type Role } from "../db";
 import { parseRules, type RuleSet } from "../keys/rules";
 import { compileAllowlist } from "../keys/ip-allowlist";
+import { cacheGet, cacheSet } from "./cache";
 
 export type KeyRecord = {
   key: ApiKey;
@@ -14,8 +15,8 @@ export type KeyRecord = {
   viaPreviousToken: boolean;
 };
 
-/** Finds the key whose current token, or previous token within its grace period, has this hash. */
-export async function lookupKeyByHash(hash: string, now: Date): Promise<KeyRecord | null> {
+/** Finds the key whose current or previous token has this hash (from the database). */
+async function loadKeyRecord(hash: string): Promise<KeyRecord | null> {
   const [row] = await getDb()
     .select({ key: apiKeys, ownerRole: memberships.role })
     .from(apiKeys)
@@ -24,7 +25,6 @@ export async function lookupKeyByHash(hash: string, now: Date): Promise<KeyRecor
     .limit(1);
   if (!row) return null;
   const viaPreviousToken = row.key.hash !== hash;
-  if (viaPreviousToken && !(row.key.previousHashExpiresAt && row.key.previousHashExpiresAt > now)) return null;
   let rules: RuleSet;
   try {
     rules = parseRules(row.key.rules);
@@ -32,4 +32,21 @@ export async function lookupKeyByHash(hash: string, now: Date): Promise<KeyRecor
     rules = { rules: [], hasAllow: true }; // stored rules were validated; a bad row denies everything
   }
   return { key: row.key, ownerRole: row.ownerRole, rules, ipAllowed: compileAllowlist(row.key.ipAllowlist), viaPreviousToken };
+}
+
+/**
+ * The key for a presented token's hash, through the in-process cache: its current token, or its
+ * previous token while the roll's grace period lasts (checked on every call, not only on load).
+ */
+export async function lookupKeyByHash(hash: string, now: Date): Promise<KeyRecord | null> {
+  const t = now.getTime();
+  let entry = cacheGet(hash, t);
+  if (!entry) {
+    const rec = await loadKeyRecord(hash);
+    cacheSet(hash, rec, t);
+    entry = { rec, expiresAt: 0 };
+  }
+  const rec = entry.rec;
+  if (rec?.viaPreviousToken && !(rec.key.previousHash === hash && rec.key.previousHashExpiresAt && rec.key.previousHashExpiresAt.getTime() > t)) return null;
+  return rec;
 }

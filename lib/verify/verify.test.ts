@@ -1,4 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { apiKeys, getDb } from "@/lib/db";
 import { POST } from "@/app/api/v1/keys/verify/route";
@@ -8,21 +10,50 @@ import { changeKey } from "@/lib/keys/status";
 import { changeMemberRole, removeMember } from "@/lib/orgs/members";
 import { checksum, generateToken } from "@/lib/keys/token";
 import { resetRateLimits } from "./rate-limit";
+import { handleVerify } from "./node-door";
+import { evict } from "./cache";
 import { makeTeam } from "@/test/factories";
 
 type Opts = { ip?: string; auth?: string; contentType?: string | null };
+type Door = (req: Request) => Promise<Response>;
+
+// Door 1: Next's route handler, called directly. Door 2: server.ts's node:http fast path, over a
+// real socket; the harness passes the client address the way a trusted proxy would.
+const routeDoor: Door = (req) => POST(req);
+let nodeServer: http.Server;
+let nodeUrl = "";
+const nodeDoor: Door = (req) => fetch(nodeUrl, { method: "POST", headers: req.headers, body: req.body, duplex: "half" } as RequestInit);
+beforeAll(async () => {
+  nodeServer = http.createServer((req, res) => handleVerify(req, res, String(req.headers[CLIENT_IP_HEADER] ?? "")));
+  await new Promise<void>((r) => nodeServer.listen(0, "127.0.0.1", r));
+  nodeUrl = `http://127.0.0.1:${(nodeServer.address() as AddressInfo).port}/api/v1/keys/verify`;
+});
+afterAll(() => new Promise<void>((r) => nodeServer.close(() => r())));
+
+let door: Door = routeDoor;
 async function verify(body: unknown, o: Opts = {}) {
   const headers: Record<string, string> = { [CLIENT_IP_HEADER]: o.ip ?? "198.51.100.1" };
   if (o.contentType !== null) headers["content-type"] = o.contentType ?? "application/json";
   if (o.auth) headers.authorization = `Bearer ${o.auth}`;
-  const res = await POST(new Request("http://latchkey.test/api/v1/keys/verify", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }));
+  const res = await door(new Request("http://latchkey.test/api/v1/keys/verify", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }));
   return { res, json: await res.json() };
 }
-const set = (id: string, values: Partial<typeof apiKeys.$inferInsert>) => getDb().update(apiKeys).set(values).where(eq(apiKeys.id, id));
+/** Changes a key behind the domain's back, then evicts it as the domain's own changes do. */
+async function set(id: string, values: Partial<typeof apiKeys.$inferInsert>) {
+  await getDb().update(apiKeys).set(values).where(eq(apiKeys.id, id));
+  evict({ keyIds: [id] });
+}
 
 beforeEach(() => resetRateLimits());
 
-describe("POST /api/v1/keys/verify", () => {
+describe.each([
+  ["door 1: route handler", routeDoor],
+  ["door 2: node:http", nodeDoor],
+])("POST /api/v1/keys/verify — %s", (_name, d) => {
+  beforeEach(() => {
+    door = d;
+  });
+
   it("VALID carries the key's identity", async () => {
     const { ctx, org, people } = await makeTeam();
     const { key, token } = await createKey(await ctx("admin"), { name: "svc", permissions: ["keys:read"], externalId: "cus_1", metadata: { plan: "pro" } });
@@ -132,5 +163,30 @@ describe("POST /api/v1/keys/verify", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(json).toMatchObject({ status: 400, title: expect.any(String) });
     expect(json.detail).toContain(mention);
+  });
+});
+
+describe("cache", () => {
+  beforeEach(() => {
+    door = routeDoor;
+  });
+  it("a change made through the domain is seen by the very next verification", async () => {
+    const { ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const { key, token } = await createKey(c, { name: "cached" });
+    expect((await verify({ key: token })).json.code).toBe("VALID"); // now cached
+    await changeKey(c, "suspend", { keyId: key.id });
+    expect((await verify({ key: token })).json.code).toBe("SUSPENDED");
+    await changeKey(c, "reactivate", { keyId: key.id });
+    expect((await verify({ key: token })).json.code).toBe("VALID");
+  });
+
+  it("a token first seen as unknown works as soon as its key is created", async () => {
+    const { ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const { key, token } = await createKey(c, { name: "rolled soon" });
+    const { token: next } = await rollKey(c, { keyId: key.id, grace: "now" });
+    expect((await verify({ key: token })).json.code).toBe("NOT_FOUND");
+    expect((await verify({ key: next })).json.code).toBe("VALID");
   });
 });

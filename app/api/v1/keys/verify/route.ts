@@ -1,23 +1,16 @@
-// Door 1 of POST /api/v1/keys/verify: Next's route handler over the framework-free core.
+// Door 1 of POST /api/v1/keys/verify (works under `next dev` and anywhere Next runs).
+// Under `npm start`, server.ts answers this path itself (door 2) with the same core.
 import { CLIENT_IP_HEADER } from "@/lib/client-ip";
-import { MAX_VERIFY_BODY_BYTES, parseVerifyBody } from "@/lib/verify/request";
-import { verifyKey } from "@/lib/verify/verify";
-import { problem } from "@/lib/verify/problem";
+import { answerVerify } from "@/lib/verify/endpoint";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(req: Request): Promise<Response> {
-  try {
-    const text = await req.text();
-    if (Buffer.byteLength(text) > MAX_VERIFY_BODY_BYTES) {
-      return problem({ status: 400, title: "Request too large", detail: `The body must be at most ${MAX_VERIFY_BODY_BYTES} bytes.` });
-    }
-    const parsed = parseVerifyBody(text, req.headers.get("content-type"));
-    if (!parsed.ok) return problem(parsed.problem);
-    const out = await verifyKey({ request: parsed.value, clientIp: req.headers.get(CLIENT_IP_HEADER), authorization: req.headers.get("authorization") });
-    return Response.json(out.body, { status: out.status, headers: { "Cache-Control": "no-store", ...out.headers } });
-  } catch (e) {
-    console.error("[verify] unexpected error", e);
-    return problem({ status: 503, title: "Verification unavailable", detail: "Latchkey could not verify the key right now. Retry shortly." });
-  }
+  const out = await answerVerify({
+    body: await req.text(),
+    contentType: req.headers.get("content-type"),
+    clientIp: req.headers.get(CLIENT_IP_HEADER),
+    authorization: req.headers.get("authorization"),
+  });
+  return new Response(out.body, { status: out.status, headers: out.headers });
 }

@@ -1,0 +1,30 @@
+// Owns POST /api/v1/keys/verify as plain data in, plain data out, so both doors (Next's route
+// handler and server.ts's fast path) give byte-for-byte the same answers.
+import { MAX_VERIFY_BODY_BYTES, parseVerifyBody } from "./request";
+import { verifyKey } from "./verify";
+
+export type RawVerifyCall = { body: string; contentType: string | null; clientIp: string | null; authorization: string | null; tooLarge?: boolean };
+export type RawVerifyAnswer = { status: number; headers: Record<string, string>; body: string };
+
+function problem(status: number, title: string, detail: string, field?: string): RawVerifyAnswer {
+  return {
+    status,
+    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store" },
+    body: JSON.stringify({ type: "about:blank", title, status, detail, ...(field ? { field } : {}) }),
+  };
+}
+
+export async function answerVerify(call: RawVerifyCall): Promise<RawVerifyAnswer> {
+  try {
+    if (call.tooLarge || Buffer.byteLength(call.body) > MAX_VERIFY_BODY_BYTES) {
+      return problem(400, "Request too large", `The body must be at most ${MAX_VERIFY_BODY_BYTES} bytes.`);
+    }
+    const parsed = parseVerifyBody(call.body, call.contentType);
+    if (!parsed.ok) return problem(400, parsed.problem.title, parsed.problem.detail, parsed.problem.field);
+    const out = await verifyKey({ request: parsed.value, clientIp: call.clientIp, authorization: call.authorization });
+    return { status: out.status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...out.headers }, body: JSON.stringify(out.body) };
+  } catch (e) {
+    console.error("[verify] unexpected error", e);
+    return problem(503, "Verification unavailable", "Latchkey could not verify the key right now. Retry shortly.");
+  }
+}

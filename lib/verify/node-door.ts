@@ -1,0 +1,36 @@
+// Door 2 of POST /api/v1/keys/verify: answered straight from node:http, before Next is involved.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_VERIFY_BODY_BYTES } from "./request";
+import { answerVerify } from "./endpoint";
+
+export const VERIFY_PATH = "/api/v1/keys/verify";
+
+export function isVerifyRequest(req: IncomingMessage): boolean {
+  if (req.method !== "POST" || !req.url) return false;
+  const q = req.url.indexOf("?");
+  return (q === -1 ? req.url : req.url.slice(0, q)) === VERIFY_PATH;
+}
+
+export function handleVerify(req: IncomingMessage, res: ServerResponse, clientIp: string): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  req.on("data", (c: Buffer) => {
+    size += c.length;
+    if (size > MAX_VERIFY_BODY_BYTES) tooLarge = true;
+    else chunks.push(c);
+  });
+  req.on("error", () => res.destroy());
+  req.on("end", () => {
+    void answerVerify({
+      body: tooLarge ? "" : Buffer.concat(chunks).toString("utf8"),
+      tooLarge,
+      contentType: req.headers["content-type"] ?? null,
+      clientIp,
+      authorization: req.headers.authorization ?? null,
+    }).then((out) => {
+      res.writeHead(out.status, { ...out.headers, "Content-Length": Buffer.byteLength(out.body) });
+      res.end(out.body);
+    });
+  });
+}
