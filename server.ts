@@ -10,6 +10,7 @@ import { CLIENT_IP_HEADER } from "./lib/client-ip";
 import { startHourlyJobs } from "./lib/jobs";
 import { handleVerify, isVerifyRequest } from "./lib/verify/node-door";
 import { startInvalidationListener, stopInvalidationListener } from "./lib/verify/invalidation";
+import { startUsageFlusher, stopUsageFlusher } from "./lib/verify/usage";
 
 const dev = process.argv.includes("--dev");
 
@@ -55,6 +56,7 @@ async function main() {
   await app.prepare();
 
   await startInvalidationListener();
+  startUsageFlusher();
 
   const server = http.createServer((req, res) => {
     const ip = clientAddress(req, config.TRUST_PROXY);
@@ -89,6 +91,7 @@ async function main() {
     });
     clearTimeout(forceTimer);
     await app.close?.();
+    await stopUsageFlusher(); // in-flight verifications have finished: write every buffered entry
     await stopInvalidationListener();
     await closeDb();
     console.log("[latchkey] stopped");

@@ -1,6 +1,7 @@
-// Owns the server's periodic jobs (hourly): purging expired keys. Started once per process by server.ts.
+// Owns the server's periodic jobs (hourly): purging expired keys and old request logs. Started once per process by server.ts.
 import { env } from "./env";
 import { purgeExpiredKeys } from "./keys/purge";
+import { purgeRequestLogs } from "./verify/usage-queries";
 
 const HOUR = 3_600_000;
 
@@ -8,6 +9,8 @@ export async function runHourlyJobs(): Promise<void> {
   try {
     const purged = await purgeExpiredKeys(env().KEY_PURGE_AFTER_DAYS);
     if (purged) console.log(`[latchkey] purged ${purged} expired key(s)`);
+    const logs = await purgeRequestLogs(env().USAGE_RETENTION_DAYS);
+    if (logs) console.log(`[latchkey] pruned ${logs} request-log entries older than ${env().USAGE_RETENTION_DAYS} days`);
   } catch (e) {
     console.error("[latchkey] hourly jobs failed:", (e as Error).message);
   }

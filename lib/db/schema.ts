@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   boolean,
+  bigint,
   primaryKey,
   uniqueIndex,
   index,
@@ -219,3 +220,21 @@ export const orgPermissions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.name] })],
 );
+
+/** One row per verification of an existing key; written in batches off the request path. No FK, so a
+ * batch never fails because a key was deleted meanwhile; reads join the key. */
+export const keyRequestLog = pgTable(
+  "key_request_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    keyId: text("key_id").notNull(),
+    organizationId: text("organization_id").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    code: text("code").notNull(),
+    ip: text("ip"),
+    method: text("method"),
+    path: text("path"),
+  },
+  (t) => [index("key_request_log_key_at_idx").on(t.keyId, t.at), index("key_request_log_org_at_idx").on(t.organizationId, t.at)],
+);
+export type KeyRequestLogRow = typeof keyRequestLog.$inferSelect;

@@ -2,6 +2,8 @@
 // handler and server.ts's fast path) give byte-for-byte the same answers.
 import { MAX_VERIFY_BODY_BYTES, parseVerifyBody } from "./request";
 import { verifyKey } from "./verify";
+import { ipAllowed } from "./ip-guard";
+import { env } from "../env";
 
 export type RawVerifyCall = { body: string; contentType: string | null; clientIp: string | null; authorization: string | null; tooLarge?: boolean };
 export type RawVerifyAnswer = { status: number; headers: Record<string, string>; body: string };
@@ -16,6 +18,10 @@ function problem(status: number, title: string, detail: string, field?: string):
 
 export async function answerVerify(call: RawVerifyCall): Promise<RawVerifyAnswer> {
   try {
+    if (!ipAllowed(call.clientIp ?? "unknown", env().VERIFY_MAX_RPS_PER_IP, Date.now())) {
+      const p = problem(429, "Too many requests", "This address is sending verification requests too fast. Slow down and retry.");
+      return { ...p, headers: { ...p.headers, "Retry-After": "1" } };
+    }
     if (call.tooLarge || Buffer.byteLength(call.body) > MAX_VERIFY_BODY_BYTES) {
       return problem(400, "Request too large", `The body must be at most ${MAX_VERIFY_BODY_BYTES} bytes.`);
     }

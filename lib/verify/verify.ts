@@ -7,6 +7,7 @@ import type { VerifyCode } from "./codes";
 import { lookupKeyByHash, type KeyRecord } from "./lookup";
 import { consume, type RateDecision } from "./rate-limit";
 import type { VerifyRequest } from "./request";
+import { recordUsage } from "./usage";
 
 export type VerifyBody = {
   valid: boolean;
@@ -90,7 +91,13 @@ export async function verifyKey(input: VerifyInput): Promise<VerifyOutcome> {
   if (!rec || (verifier && verifier.key.organizationId !== rec.key.organizationId)) return answer({ valid: false, code: "NOT_FOUND" });
 
   const base = identity(rec);
-  const fail = (code: VerifyCode, headers?: Record<string, string>) => answer({ ...base, valid: false, code }, headers);
+  // Every verification of an existing key is recorded (buffered; written off this path).
+  const record = (code: VerifyCode) =>
+    recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, at: now, code, ip: input.clientIp, method: req.method?.toUpperCase() ?? null, path: req.path ?? null });
+  const fail = (code: VerifyCode, headers?: Record<string, string>) => {
+    record(code);
+    return answer({ ...base, valid: false, code }, headers);
+  };
 
   const status = statusCode(rec, now);
   if (status) return fail(status);
@@ -106,8 +113,13 @@ export async function verifyKey(input: VerifyInput): Promise<VerifyOutcome> {
     const d = consume(rec.key.id, rec.key.rateLimit, rec.key.rateLimitWindowMs, nowMs);
     const headers = rateHeaders(d, nowMs);
     const ratelimit = { limit: d.limit, remaining: d.remaining, reset: Math.ceil(d.resetAt / 1000) };
-    if (!d.allowed) return answer({ ...base, valid: false, code: "RATE_LIMITED", ratelimit }, { ...headers, "Retry-After": String(Math.max(1, Math.ceil((d.resetAt - nowMs) / 1000))) });
+    if (!d.allowed) {
+      record("RATE_LIMITED");
+      return answer({ ...base, valid: false, code: "RATE_LIMITED", ratelimit }, { ...headers, "Retry-After": String(Math.max(1, Math.ceil((d.resetAt - nowMs) / 1000))) });
+    }
+    record("VALID");
     return answer({ ...base, valid: true, code: "VALID", ratelimit }, headers);
   }
+  record("VALID");
   return answer({ ...base, valid: true, code: "VALID" });
 }

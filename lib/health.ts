@@ -1,0 +1,23 @@
+// Owns the health report: database reachability, invalidation listener, usage buffer.
+import { sql } from "drizzle-orm";
+import { dbKind, getDb } from "./db";
+import { listenerState } from "./verify/invalidation";
+import { usageStats } from "./verify/usage";
+
+export async function healthReport() {
+  let database: "up" | "down" = "up";
+  try {
+    await getDb().execute(sql`select 1`);
+  } catch {
+    database = "down";
+  }
+  const usage = usageStats();
+  const listener = listenerState();
+  const ok = database === "up" && listener !== "not-started";
+  return {
+    status: ok ? ("ok" as const) : ("degraded" as const),
+    database: { driver: dbKind(), status: database },
+    listener,
+    usage: { buffered: usage.buffered, dropped: usage.dropped, writing: usage.failing ? "retrying" : "ok" },
+  };
+}

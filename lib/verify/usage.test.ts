@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { apiKeys, getDb, keyRequestLog } from "@/lib/db";
+import { createKey } from "@/lib/keys/lifecycle";
+import { changeKey } from "@/lib/keys/status";
+import { generateToken } from "@/lib/keys/token";
+import { GET as health } from "@/app/api/health/route";
+import { answerVerify } from "./endpoint";
+import { flushUsage, usageStats } from "./usage";
+import { listRequestLog, purgeRequestLogs, usageByHour, usageLast24h } from "./usage-queries";
+import { ipAllowed } from "./ip-guard";
+import { makeTeam } from "@/test/factories";
+
+const call = (body: unknown, clientIp = "192.0.2.44") =>
+  answerVerify({ body: JSON.stringify(body), contentType: "application/json", clientIp, authorization: null });
+
+describe("usage recording", () => {
+  it("records every verification of an existing key (not unknown ones) and updates last used, in a batch", async () => {
+    const { org, ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const { key, token } = await createKey(c, { name: "used" });
+    await call({ key: token, method: "get", path: "/v1/a" });
+    await changeKey(c, "suspend", { keyId: key.id });
+    await call({ key: token });
+    await call({ key: generateToken("secret", "production") });
+    // Nothing is written on the request path…
+    expect(await getDb().select().from(keyRequestLog).where(eq(keyRequestLog.keyId, key.id))).toHaveLength(0);
+    expect(usageStats().buffered).toBeGreaterThanOrEqual(2);
+    // …until the batch is flushed.
+    await flushUsage();
+    const { rows, total } = await listRequestLog(key.id, { page: 1, perPage: 10 });
+    expect(total).toBe(2);
+    expect(rows.map((r) => [r.code, r.method, r.path, r.ip])).toEqual([
+      ["SUSPENDED", null, null, "192.0.2.44"],
+      ["VALID", "GET", "/v1/a", "192.0.2.44"],
+    ]);
+    const [k] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(k.lastUsedIp).toBe("192.0.2.44");
+    expect(k.lastUsedAt).not.toBeNull();
+    expect((await usageByHour(key.id, new Date(Date.now() - 3600_000))).reduce((n, r) => n + r.n, 0)).toBe(2);
+    expect((await usageLast24h(org.id, [key.id])).get(key.id)).toBe(2);
+    expect((await listRequestLog(key.id, { page: 1, perPage: 10, code: "VALID" })).total).toBe(1);
+    expect(await purgeRequestLogs(30)).toBe(0);
+    expect(await purgeRequestLogs(30, new Date(Date.now() + 31 * 86_400_000))).toBeGreaterThanOrEqual(2);
+  });
+
+  it("health reports the database, the listener and the buffer", async () => {
+    const res = await health();
+    const body = await res.json();
+    expect(body).toMatchObject({ database: { status: "up" }, usage: { dropped: 0 } });
+    expect(["not-needed", "listening", "not-started"]).toContain(body.listener);
+  });
+});
+
+describe("per-address protection", () => {
+  it("refuses an address past its rate, then lets it through again", () => {
+    const t = 1_000_000;
+    const ip = `198.18.0.${Math.floor(Math.random() * 250)}`;
+    let allowed = 0;
+    for (let i = 0; i < 10; i++) if (ipAllowed(ip, 5, t)) allowed++;
+    expect(allowed).toBe(5);
+    expect(ipAllowed(ip, 5, t + 1000)).toBe(true);
+    expect(ipAllowed("198.18.1.1", 5, t)).toBe(true); // other addresses are unaffected
+  });
+});

@@ -1,0 +1,91 @@
+// Owns usage recording: every verification of an existing key is buffered in memory and written
+// in batches (request-log rows + last-used time/address) at least every second or 1,000 entries.
+// The request path only pushes to the buffer. The buffer is bounded; while the database is down
+// entries are kept and retried, and past the bound new entries are dropped and counted.
+import { sql } from "drizzle-orm";
+import { getDb, keyRequestLog } from "../db";
+
+export type UsageEntry = { keyId: string; organizationId: string; at: Date; code: string; ip: string | null; method: string | null; path: string | null };
+
+export const FLUSH_EVERY_MS = 1000;
+export const FLUSH_AT_ENTRIES = 1000;
+export const MAX_BUFFERED = 200_000;
+const BATCH = 5000;
+
+type UsageState = { buffer: UsageEntry[]; dropped: number; timer?: NodeJS.Timeout; flushing?: Promise<void>; failing: boolean };
+const KEY = Symbol.for("latchkey.verify.usage");
+const store = globalThis as unknown as { [KEY]?: UsageState };
+const state = (store[KEY] ??= { buffer: [], dropped: 0, failing: false });
+
+export function recordUsage(entry: UsageEntry): void {
+  if (state.buffer.length >= MAX_BUFFERED) {
+    if (state.dropped++ % 10_000 === 0) console.warn(`[latchkey] usage buffer full: ${state.dropped} request-log entries dropped so far`);
+    return;
+  }
+  state.buffer.push(entry);
+  if (state.buffer.length >= FLUSH_AT_ENTRIES && !state.flushing) void flushUsage();
+}
+
+async function writeBatch(batch: UsageEntry[]): Promise<void> {
+  const db = getDb();
+  // Latest use per key, for last_used_at / last_used_ip.
+  const latest = new Map<string, UsageEntry>();
+  for (const e of batch) {
+    const cur = latest.get(e.keyId);
+    if (!cur || cur.at <= e.at) latest.set(e.keyId, e);
+  }
+  const rows = sql.join(
+    [...latest.values()].map((e) => sql`(${e.keyId}, ${e.at.toISOString()}::timestamptz, ${e.ip})`),
+    sql`, `,
+  );
+  await db.transaction(async (tx) => {
+    await tx.insert(keyRequestLog).values(batch);
+    await tx.execute(sql`
+      update api_key set last_used_at = v.at, last_used_ip = v.ip
+      from (values ${rows}) as v(id, at, ip)
+      where api_key.id = v.id and (api_key.last_used_at is null or api_key.last_used_at < v.at)`);
+  });
+}
+
+/** Writes everything buffered so far (one flush at a time). Failed batches go back to the front. */
+export function flushUsage(): Promise<void> {
+  if (state.flushing) return state.flushing;
+  state.flushing = (async () => {
+    try {
+      while (state.buffer.length) {
+        const batch = state.buffer.splice(0, BATCH);
+        try {
+          await writeBatch(batch);
+          if (state.failing) console.log("[latchkey] usage recording recovered");
+          state.failing = false;
+        } catch (e) {
+          state.buffer.unshift(...batch);
+          if (!state.failing) console.warn(`[latchkey] could not write usage (${(e as Error).message}); keeping ${state.buffer.length} entries and retrying`);
+          state.failing = true;
+          return;
+        }
+      }
+    } finally {
+      state.flushing = undefined;
+    }
+  })();
+  return state.flushing;
+}
+
+export function startUsageFlusher(): void {
+  if (state.timer) return;
+  state.timer = setInterval(() => void flushUsage(), FLUSH_EVERY_MS);
+  state.timer.unref();
+}
+
+/** Stops the timer and writes what is left (on shutdown). */
+export async function stopUsageFlusher(): Promise<void> {
+  clearInterval(state.timer);
+  state.timer = undefined;
+  await flushUsage();
+  if (state.flushing) await state.flushing;
+}
+
+export function usageStats(): { buffered: number; dropped: number; failing: boolean } {
+  return { buffered: state.buffer.length, dropped: state.dropped, failing: state.failing };
+}
