@@ -113,6 +113,10 @@ test("key lifecycle: create with every field, copy, 60 keys in the table, edit, 
   await expect(page).toHaveURL(/sort=name&dir=asc|dir=asc.*sort=name/);
   await snap(page, info, "keys-04-sorted");
 
+  // Verification through the public endpoint (door 2 of the production server) is recorded as usage.
+  const verified = await page.request.post("/api/v1/keys/verify", { data: { key: token, environment: "staging", method: "GET", path: "/v1/customers/1" } });
+  expect(await verified.json()).toMatchObject({ valid: false, code: "IP_NOT_ALLOWED", name: "Billing service" });
+
   // Edit on the detail page.
   await page.getByRole("link", { name: "Billing service" }).click();
   await expect(page.getByRole("heading", { name: /Billing service/ })).toBeVisible();
@@ -121,6 +125,11 @@ test("key lifecycle: create with every field, copy, 60 keys in the table, edit, 
   await edit.getByLabel("Description").fill("Reads customers for invoices and receipts");
   await edit.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("Key updated")).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("table", { name: "Request log" })).toContainText("IP_NOT_ALLOWED", { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(page.getByRole("table", { name: "Request log" })).toContainText("GET /v1/customers/1");
   await snap(page, info, "keys-05-detail");
 
   // Roll with a 1 h grace.

@@ -197,6 +197,11 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
       },
     },
     {
+      id: "usage24h",
+      header: () => <span title="Verifications in the last 24 hours">24 h</span>,
+      cell: ({ row }) => <span className="text-zinc-600 tabular-nums dark:text-zinc-400">{row.original.usage24h?.toLocaleString() ?? "—"}</span>,
+    },
+    {
       id: "lastUsedAt",
       header: () => <SortHeader label="Last used" column="lastUsedAt" sort={o.sort} onSort={o.onSort} />,
       cell: ({ row }) => <span className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">{relativeTime(row.original.lastUsedAt, o.now)}</span>,

@@ -36,6 +36,8 @@ export type KeyView = {
   orgName: string;
   orgDefaultGrace: GracePeriod;
   canManage: boolean;
+  /** Verifications in the last 24 hours, when the page asked for them. */
+  usage24h?: number;
 };
 
 /** `viewer` is the caller's role in the key's organization (it decides canManage). */

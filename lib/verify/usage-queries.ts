@@ -33,13 +33,13 @@ export async function usageByHour(keyId: string, since: Date): Promise<{ hour: s
   return rows;
 }
 
-/** Verifications in the last 24 h per key of an organization (the keys table's usage column). */
-export async function usageLast24h(organizationId: string, keyIds: string[], now = new Date()): Promise<Map<string, number>> {
+/** Verifications in the last 24 h per key (the keys tables' usage column). */
+export async function usageLast24h(keyIds: string[], now = new Date()): Promise<Map<string, number>> {
   if (!keyIds.length) return new Map();
   const rows = await getDb()
     .select({ keyId: keyRequestLog.keyId, n: count() })
     .from(keyRequestLog)
-    .where(and(eq(keyRequestLog.organizationId, organizationId), gte(keyRequestLog.at, new Date(now.getTime() - 86_400_000)), inArray(keyRequestLog.keyId, keyIds)))
+    .where(and(gte(keyRequestLog.at, new Date(now.getTime() - 86_400_000)), inArray(keyRequestLog.keyId, keyIds)))
     .groupBy(keyRequestLog.keyId);
   return new Map(rows.map((r) => [r.keyId, r.n]));
 }

@@ -16,7 +16,7 @@ const call = (body: unknown, clientIp = "192.0.2.44") =>
 
 describe("usage recording", () => {
   it("records every verification of an existing key (not unknown ones) and updates last used, in a batch", async () => {
-    const { org, ctx } = await makeTeam();
+    const { ctx } = await makeTeam();
     const c = await ctx("owner");
     const { key, token } = await createKey(c, { name: "used" });
     await call({ key: token, method: "get", path: "/v1/a" });
@@ -38,10 +38,20 @@ describe("usage recording", () => {
     expect(k.lastUsedIp).toBe("192.0.2.44");
     expect(k.lastUsedAt).not.toBeNull();
     expect((await usageByHour(key.id, new Date(Date.now() - 3600_000))).reduce((n, r) => n + r.n, 0)).toBe(2);
-    expect((await usageLast24h(org.id, [key.id])).get(key.id)).toBe(2);
+    expect((await usageLast24h([key.id])).get(key.id)).toBe(2);
     expect((await listRequestLog(key.id, { page: 1, perPage: 10, code: "VALID" })).total).toBe(1);
     expect(await purgeRequestLogs(30)).toBe(0);
     expect(await purgeRequestLogs(30, new Date(Date.now() + 31 * 86_400_000))).toBeGreaterThanOrEqual(2);
+  });
+
+  it("keeps flushing after a flush of an empty buffer", async () => {
+    await flushUsage();
+    await flushUsage(); // nothing buffered: must not leave a settled flush behind that blocks later ones
+    const { ctx } = await makeTeam();
+    const { key, token } = await createKey(await ctx("owner"), { name: "later" });
+    await call({ key: token });
+    await flushUsage();
+    expect((await listRequestLog(key.id, { page: 1, perPage: 10 })).total).toBe(1);
   });
 
   it("health reports the database, the listener and the buffer", async () => {

@@ -50,26 +50,27 @@ async function writeBatch(batch: UsageEntry[]): Promise<void> {
 /** Writes everything buffered so far (one flush at a time). Failed batches go back to the front. */
 export function flushUsage(): Promise<void> {
   if (state.flushing) return state.flushing;
-  state.flushing = (async () => {
-    try {
-      while (state.buffer.length) {
-        const batch = state.buffer.splice(0, BATCH);
-        try {
-          await writeBatch(batch);
-          if (state.failing) console.log("[latchkey] usage recording recovered");
-          state.failing = false;
-        } catch (e) {
-          state.buffer.unshift(...batch);
-          if (!state.failing) console.warn(`[latchkey] could not write usage (${(e as Error).message}); keeping ${state.buffer.length} entries and retrying`);
-          state.failing = true;
-          return;
-        }
+  const run = (async () => {
+    while (state.buffer.length) {
+      const batch = state.buffer.splice(0, BATCH);
+      try {
+        await writeBatch(batch);
+        if (state.failing) console.log("[latchkey] usage recording recovered");
+        state.failing = false;
+      } catch (e) {
+        state.buffer.unshift(...batch);
+        if (!state.failing) console.warn(`[latchkey] could not write usage (${(e as Error).message}); keeping ${state.buffer.length} entries and retrying`);
+        state.failing = true;
+        return;
       }
-    } finally {
-      state.flushing = undefined;
     }
   })();
-  return state.flushing;
+  // Cleared after assignment: with an empty buffer `run` settles before this line is reached.
+  state.flushing = run;
+  void run.finally(() => {
+    if (state.flushing === run) state.flushing = undefined;
+  });
+  return run;
 }
 
 export function startUsageFlusher(): void {

@@ -6,6 +6,7 @@ import { KeysTable } from "@/components/keys/keys-table";
 import { CreateKeyDialog, type CreateTarget } from "@/components/keys/create-key-dialog";
 import { keyListQuerySchema, listKeysOwnedBy } from "@/lib/keys/queries";
 import { toKeyView } from "@/lib/keys/view";
+import { usageLast24h } from "@/lib/verify/usage-queries";
 import { listOrganizationsForUser, resolveOrgContext } from "@/lib/orgs/organizations";
 
 export const metadata = { title: "My API keys" };
@@ -25,12 +26,13 @@ export default async function MyApiKeysPage({ searchParams }: { searchParams: Pr
         return { slug: o.slug, name: o.name, form: { ...form, isAdmin: false, members: [{ id: user.id, label: user.email ?? user.id }] } };
       }),
   );
+  const usage = await usageLast24h(rows.map((r) => r.id));
   const create = targets.length ? <CreateKeyDialog orgs={targets} /> : null;
   return (
     <>
       <PageHeader title="My API keys" description="Every key that runs under your account, in all your organizations. A key can never do more than your role allows." actions={create} />
       <KeysTable
-        rows={rows.map((r) => toKeyView({ role: r.ownerRole ?? "viewer", userId: user.id }, r))}
+        rows={rows.map((r) => ({ ...toKeyView({ role: r.ownerRole ?? "viewer", userId: user.id }, r), usage24h: usage.get(r.id) ?? 0 }))}
         total={total}
         state={query}
         orgs={orgs.map((o) => ({ slug: o.slug, name: o.name }))}

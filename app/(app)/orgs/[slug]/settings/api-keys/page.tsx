@@ -6,6 +6,7 @@ import { KeysTable } from "@/components/keys/keys-table";
 import { CreateKeyDialog } from "@/components/keys/create-key-dialog";
 import { keyListQuerySchema, listKeys } from "@/lib/keys/queries";
 import { toKeyView } from "@/lib/keys/view";
+import { usageLast24h } from "@/lib/verify/usage-queries";
 
 export const metadata = { title: "API keys" };
 
@@ -15,13 +16,14 @@ export default async function ApiKeysPage({ params, searchParams }: { params: Pr
   const raw = await searchParams;
   const query = keyListQuerySchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const [{ rows, total }, form] = await Promise.all([listKeys(ctx, query), keyFormContext(ctx)]);
+  const usage = await usageLast24h(rows.map((r) => r.id));
   const canCreate = ctx.membership.role !== "viewer";
   const create = canCreate ? <CreateKeyDialog orgs={[{ slug: ctx.org.slug, name: ctx.org.name, form }]} /> : null;
   return (
     <>
       <PageHeader title="API keys" description={`Keys that let services and scripts act for ${ctx.org.name}.`} actions={create} />
       <KeysTable
-        rows={rows.map((r) => toKeyView(ctx.membership, r))}
+        rows={rows.map((r) => ({ ...toKeyView(ctx.membership, r), usage24h: usage.get(r.id) ?? 0 }))}
         total={total}
         state={query}
         owners={form.members}

@@ -1,0 +1,125 @@
+import Link from "next/link";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { absoluteTime } from "@/lib/format";
+import type { KeyRequestLogRow } from "@/lib/db";
+import { VERIFY_CODES } from "@/lib/verify/codes";
+import { UsageChart } from "./usage-chart";
+
+export const USAGE_RANGES = { "24h": 24, "7d": 24 * 7, "30d": 24 * 30 } as const;
+export type UsageRange = keyof typeof USAGE_RANGES;
+
+/** Turns sparse (hour, code, n) rows into one bar per hour, zero-filled. */
+export function hourlyPoints(rows: { hour: string; code: string; n: number }[], hours: number, now: Date) {
+  const end = new Date(now);
+  end.setUTCMinutes(0, 0, 0);
+  const byHour = new Map<string, Record<string, number | string>>();
+  for (let i = hours - 1; i >= 0; i--) {
+    const t = new Date(end.getTime() - i * 3600_000);
+    const key = t.toISOString().slice(0, 13) + ":00:00Z";
+    const label = hours <= 24 ? `${String(t.getUTCHours()).padStart(2, "0")}:00` : `${t.toISOString().slice(5, 10)} ${String(t.getUTCHours()).padStart(2, "0")}h`;
+    byHour.set(key, { label });
+  }
+  for (const r of rows) {
+    const p = byHour.get(r.hour);
+    if (p) p[r.code] = ((p[r.code] as number | undefined) ?? 0) + r.n;
+  }
+  const codes = VERIFY_CODES.filter((c) => rows.some((r) => r.code === c));
+  return { points: [...byHour.values()], codes };
+}
+
+export function KeyUsage({
+  base,
+  range,
+  chart,
+  log,
+  code,
+  page,
+  perPage,
+}: {
+  base: string;
+  range: UsageRange;
+  chart: { points: Record<string, number | string>[]; codes: string[] };
+  log: { rows: KeyRequestLogRow[]; total: number };
+  code?: string;
+  page: number;
+  perPage: number;
+}) {
+  const href = (p: Record<string, string | number | undefined>) => {
+    const q = new URLSearchParams();
+    const merged = { range, code, page, ...p };
+    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== "" && !(k === "page" && v === 1) && !(k === "range" && v === "24h")) q.set(k, String(v));
+    const s = q.toString();
+    return `${base}${s ? `?${s}` : ""}#usage`;
+  };
+  const pages = Math.max(1, Math.ceil(log.total / perPage));
+  const total = chart.points.reduce((n, p) => n + chart.codes.reduce((m, c) => m + Number(p[c] ?? 0), 0), 0);
+  return (
+    <Card className="mt-6" id="usage">
+      <CardHeader
+        title="Usage"
+        description={`${total} verification${total === 1 ? "" : "s"} in the last ${range === "24h" ? "24 hours" : range === "7d" ? "7 days" : "30 days"}, by outcome.`}
+        actions={
+          <nav aria-label="Usage range" className="flex gap-1 text-sm">
+            {(Object.keys(USAGE_RANGES) as UsageRange[]).map((r) => (
+              <Link key={r} href={href({ range: r, page: 1 })} aria-current={r === range ? "true" : undefined} className="rounded-md px-2 py-1 aria-[current]:bg-zinc-200/70 hover:bg-zinc-100 dark:aria-[current]:bg-zinc-800 dark:hover:bg-zinc-800">
+                {r}
+              </Link>
+            ))}
+          </nav>
+        }
+      />
+      <div className="px-5 pt-4 text-zinc-500">{total ? <UsageChart points={chart.points} codes={chart.codes} /> : <p className="pb-4 text-sm">No verifications in this period.</p>}</div>
+      <form method="get" action={`${base}#usage`} className="flex flex-wrap items-end gap-3 border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
+        <input type="hidden" name="range" value={range} />
+        <label className="text-sm">
+          <span className="mb-1 block text-xs font-medium text-zinc-500">Outcome</span>
+          <select name="code" defaultValue={code ?? ""} className="h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+            <option value="">All outcomes</option>
+            {VERIFY_CODES.filter((c) => c !== "MALFORMED" && c !== "NOT_FOUND").map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <button className="h-9 rounded-md border border-zinc-300 px-3 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">Filter</button>
+      </form>
+      {log.rows.length === 0 ? (
+        <p className="px-5 py-6 text-sm text-zinc-500">No requests recorded{code ? ` with ${code}` : ""} in this period.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm" aria-label="Request log">
+            <thead className="text-left text-xs text-zinc-500 uppercase">
+              <tr className="border-y border-zinc-200 dark:border-zinc-800">
+                <th scope="col" className="px-5 py-2 font-medium">Time</th>
+                <th scope="col" className="px-3 py-2 font-medium">Outcome</th>
+                <th scope="col" className="px-3 py-2 font-medium">Client</th>
+                <th scope="col" className="px-3 py-2 font-medium">Request</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.rows.map((r) => (
+                <tr key={r.id} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/60">
+                  <td className="px-5 py-2 whitespace-nowrap text-zinc-500">{absoluteTime(r.at.toISOString())}</td>
+                  <td className="px-3 py-2">
+                    <Badge tone={r.code === "VALID" ? "green" : r.code === "RATE_LIMITED" ? "amber" : "red"}>{r.code}</Badge>
+                  </td>
+                  <td className="px-3 py-2 font-mono text-xs">{r.ip ?? "—"}</td>
+                  <td className="px-3 py-2 font-mono text-xs break-all">{r.method || r.path ? `${r.method ?? ""} ${r.path ?? ""}` : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label="Request log pages" className="flex items-center justify-between border-t border-zinc-200 px-5 py-3 text-sm dark:border-zinc-800">
+        <span className="text-zinc-500">
+          {log.total} request{log.total === 1 ? "" : "s"} · page {page} of {pages}
+        </span>
+        <span className="flex gap-3">
+          {page > 1 ? <Link className="font-medium text-indigo-600 dark:text-indigo-400" href={href({ page: page - 1 })}>Previous</Link> : <span className="text-zinc-400">Previous</span>}
+          {page < pages ? <Link className="font-medium text-indigo-600 dark:text-indigo-400" href={href({ page: page + 1 })}>Next</Link> : <span className="text-zinc-400">Next</span>}
+        </span>
+      </nav>
+    </Card>
+  );
+}
