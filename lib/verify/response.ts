@@ -1,0 +1,29 @@
+// Owns the documented shape of verify responses (zod, so the OpenAPI document is generated from it).
+import { z } from "zod";
+import { VERIFY_CODES } from "./codes";
+
+export const verifyResponseSchema = z
+  .object({
+    valid: z.boolean().describe("True only when code is VALID."),
+    code: z.enum(VERIFY_CODES).describe("The first failing check, in this order; VALID when all pass."),
+    keyId: z.string().optional(),
+    organizationId: z.string().optional(),
+    ownerId: z.string().nullable().optional(),
+    name: z.string().optional(),
+    type: z.enum(["secret", "public"]).optional(),
+    environment: z.enum(["production", "staging", "development"]).optional(),
+    permissions: z.array(z.string()).optional().describe("Effective permissions: the key's own, capped by its owner's current role."),
+    expiresAt: z.string().nullable().optional(),
+    externalId: z.string().nullable().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    ratelimit: z.object({ limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Unix time (s) when the window resets.") }).optional(),
+  })
+  .describe("Identity fields are present for every key that exists, whatever the code; absent for MALFORMED and NOT_FOUND.");
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  field: z.string().optional().describe("The request field at fault, when there is one."),
+});
