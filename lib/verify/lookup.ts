@@ -1,5 +1,5 @@
 // Owns resolving a token hash to everything verification needs (key, owner's role, parsed rules and allowlist).
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { apiKeys, getDb, memberships, type ApiKey, type Role } from "../db";
 import { parseRules, type RuleSet } from "../keys/rules";
 import { compileAllowlist } from "../keys/ip-allowlist";
@@ -15,14 +15,28 @@ export type KeyRecord = {
   viaPreviousToken: boolean;
 };
 
-/** Finds the key whose current or previous token has this hash (from the database). */
-async function loadKeyRecord(hash: string): Promise<KeyRecord | null> {
-  const [row] = await getDb()
+// Built and prepared once per process (per database client): a cache miss only executes it.
+const PREPARED = Symbol.for("latchkey.verify.lookup");
+const preparedStore = globalThis as unknown as { [PREPARED]?: { db: unknown; query: ReturnType<typeof prepare> } };
+function prepare() {
+  const hash = sql.placeholder("hash");
+  return getDb()
     .select({ key: apiKeys, ownerRole: memberships.role })
     .from(apiKeys)
     .leftJoin(memberships, and(eq(memberships.organizationId, apiKeys.organizationId), eq(memberships.userId, apiKeys.ownerId)))
     .where(or(eq(apiKeys.hash, hash), eq(apiKeys.previousHash, hash)))
-    .limit(1);
+    .limit(1)
+    .prepare("latchkey_lookup_key");
+}
+function lookupQuery() {
+  const db = getDb();
+  if (preparedStore[PREPARED]?.db !== db) preparedStore[PREPARED] = { db, query: prepare() };
+  return preparedStore[PREPARED]!.query;
+}
+
+/** Finds the key whose current or previous token has this hash (from the database). */
+async function loadKeyRecord(hash: string): Promise<KeyRecord | null> {
+  const [row] = await lookupQuery().execute({ hash });
   if (!row) return null;
   const viaPreviousToken = row.key.hash !== hash;
   let rules: RuleSet;

@@ -3,7 +3,7 @@
 // The request path only pushes to the buffer. The buffer is bounded; while the database is down
 // entries are kept and retried, and past the bound new entries are dropped and counted.
 import { sql } from "drizzle-orm";
-import { getDb, keyRequestLog } from "../db";
+import { getDb } from "../db";
 
 export type UsageEntry = { keyId: string; organizationId: string; at: Date; code: string; ip: string | null; method: string | null; path: string | null };
 
@@ -27,22 +27,27 @@ export function recordUsage(entry: UsageEntry): void {
 }
 
 async function writeBatch(batch: UsageEntry[]): Promise<void> {
-  const db = getDb();
   // Latest use per key, for last_used_at / last_used_ip.
   const latest = new Map<string, UsageEntry>();
   for (const e of batch) {
     const cur = latest.get(e.keyId);
     if (!cur || cur.at <= e.at) latest.set(e.keyId, e);
   }
-  const rows = sql.join(
-    [...latest.values()].map((e) => sql`(${e.keyId}, ${e.at.toISOString()}::timestamptz, ${e.ip})`),
-    sql`, `,
-  );
-  await db.transaction(async (tx) => {
-    await tx.insert(keyRequestLog).values(batch);
+  const last = [...latest.values()];
+  // Columns as arrays + unnest: a few parameters per batch instead of seven per row, so building
+  // the statement costs the event loop (which also serves verifications) next to nothing.
+  const col = <T,>(xs: T[]) => sql`${JSON.stringify(xs)}::jsonb`;
+  const arr = (xs: unknown[], type: string) => sql`array(select jsonb_array_elements_text(${col(xs)}))::${sql.raw(type)}[]`;
+  await getDb().transaction(async (tx) => {
+    await tx.execute(sql`
+      insert into key_request_log (key_id, organization_id, at, code, ip, method, path)
+      select * from unnest(
+        ${arr(batch.map((e) => e.keyId), "text")}, ${arr(batch.map((e) => e.organizationId), "text")},
+        ${arr(batch.map((e) => e.at.toISOString()), "timestamptz")}, ${arr(batch.map((e) => e.code), "text")},
+        ${arr(batch.map((e) => e.ip), "text")}, ${arr(batch.map((e) => e.method), "text")}, ${arr(batch.map((e) => e.path), "text")})`);
     await tx.execute(sql`
       update api_key set last_used_at = v.at, last_used_ip = v.ip
-      from (values ${rows}) as v(id, at, ip)
+      from unnest(${arr(last.map((e) => e.keyId), "text")}, ${arr(last.map((e) => e.at.toISOString()), "timestamptz")}, ${arr(last.map((e) => e.ip), "text")}) as v(id, at, ip)
       where api_key.id = v.id and (api_key.last_used_at is null or api_key.last_used_at < v.at)`);
   });
 }

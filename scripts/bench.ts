@@ -1,0 +1,102 @@
+// `npm run bench`: the verify endpoint of the production server (door 2) on a fresh PostgreSQL
+// database with 10,000 keys, against a bare node:http baseline; autocannon, 50 connections.
+// Not a test: it prints figures for the README and the issue notes.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+
+const root = path.resolve(import.meta.dirname, "..");
+const base = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const KEYS = 10_000;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-bench-"));
+const dbName = `latchkey_bench_${randomBytes(4).toString("hex")}`;
+const children: ChildProcess[] = [];
+
+async function waitFor(url: string, ms = 240_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function drive(url: string, bodies: unknown[], opts: { duration?: number; amount?: number }) {
+  const file = path.join(tmp, `drive-${randomBytes(3).toString("hex")}.json`);
+  fs.writeFileSync(file, JSON.stringify({ url, bodies, connections: 50, ...opts }));
+  const r = spawnSync(process.execPath, [path.join(root, "scripts/bench/drive.mjs"), file], { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { rps: number; total: number; p50: number; p99: number; non2xx: number; errors: number; duration: number };
+}
+
+const admin = postgres(base, { max: 1, onnotice: () => {} });
+try {
+  await admin.unsafe(`create database ${dbName}`);
+  const url = new URL(base);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+
+  // Seed through the real code (migrations, sign-up, key rows) and keep the tokens for the load.
+  console.log(`[bench] seeding ${KEYS} keys into ${dbName}…`);
+  const seed = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/bench/seed-tokens.ts"), String(KEYS), path.join(tmp, "tokens.json")], {
+    env: { ...process.env, DATABASE_URL: dbUrl },
+    encoding: "utf8",
+    cwd: root,
+  });
+  if (seed.status !== 0) throw new Error(seed.stderr || seed.stdout);
+  const { valid, limited } = JSON.parse(fs.readFileSync(path.join(tmp, "tokens.json"), "utf8")) as { valid: string[]; limited: string };
+  fs.writeFileSync(path.join(tmp, "valid.json"), JSON.stringify(valid));
+
+  const port = 3471;
+  const server = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: dbUrl, AUTH_SECRET: randomBytes(33).toString("base64"), PORT: String(port), HOST: "127.0.0.1", VERIFY_MAX_RPS_PER_IP: "100000000" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.push(server);
+  const baseline = spawn(process.execPath, [path.join(root, "scripts/bench/baseline-server.mjs"), path.join(tmp, "valid.json"), "3472"], { stdio: ["ignore", "ignore", "inherit"] });
+  children.push(baseline);
+  const app = `http://127.0.0.1:${port}/api/v1/keys/verify`;
+  const bl = "http://127.0.0.1:3472/api/v1/keys/verify";
+  await waitFor(app);
+  await waitFor(bl);
+
+  const unknown = Array.from({ length: 2000 }, () => {
+    const body = "sk_prod_" + randomBytes(16).toString("base64url").replace(/[-_]/g, "A").slice(0, 22);
+    return body; // checksum added below through the same format module
+  });
+  const { checksum } = await import("../lib/keys/token");
+  const notFound = unknown.map((b) => ({ key: b + checksum(b) }));
+
+  const rows: [string, ReturnType<typeof drive>][] = [];
+  rows.push(["baseline node:http (parse + SHA-256 + Map)", drive(bl, [{ key: valid[0] }], { duration: DURATION })]);
+  rows.push(["valid key, cache hit", drive(app, [{ key: valid[1] }], { duration: DURATION })]);
+  rows.push(["valid keys first seen (cache miss)", drive(app, valid.slice(100).map((k) => ({ key: k })), { amount: valid.length - 100 })]);
+  rows.push(["MALFORMED", drive(app, [{ key: "sk_prod_not-a-real-key" }], { duration: DURATION })]);
+  rows.push(["NOT_FOUND (2,000 unknown keys)", drive(app, notFound, { duration: DURATION })]);
+  rows.push(["RATE_LIMITED", drive(app, [{ key: limited }], { duration: DURATION })]);
+
+  const baseRps = rows[0][1].rps;
+  const lines = [
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; PostgreSQL at ${new URL(base).host}; 50 connections; ${DURATION} s per scenario after a 2 s warm-up (the cache-miss row: each of ${valid.length - 100} keys once).`,
+    "",
+    "| scenario | req/s | p50 | p99 | vs baseline |",
+    "|---|---:|---:|---:|---:|",
+    ...rows.map(([name, r]) => `| ${name} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} ms | ${r.p99} ms | ${name.startsWith("baseline") ? "—" : `${Math.round((r.rps / baseRps) * 100)}%`} |`),
+  ];
+  console.log("\n" + lines.join("\n") + "\n");
+  for (const [name, r] of rows) if (r.non2xx || r.errors) console.log(`[bench] note: ${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 3000));
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+  await admin.end();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}

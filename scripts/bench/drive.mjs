@@ -1,0 +1,11 @@
+// Runs one autocannon scenario (in its own process, so the load generator does not share the
+// server's event loop) and prints its figures as JSON.
+import autocannon from "autocannon";
+import fs from "node:fs";
+
+const { url, bodies, duration, amount, connections } = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const requests = bodies.map((b) => ({ method: "POST", path: "/api/v1/keys/verify", headers: { "content-type": "application/json" }, body: JSON.stringify(b) }));
+const run = (opts) => new Promise((resolve, reject) => autocannon({ url, connections, requests, ...opts }, (e, r) => (e ? reject(e) : resolve(r))));
+if (!amount) await run({ duration: 2 }); // warm-up
+const r = await run(amount ? { amount } : { duration });
+console.log(JSON.stringify({ rps: r.requests.average, total: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, duration: r.duration }));

@@ -1,0 +1,23 @@
+// Seeds N active keys (and one rate-limited key) into DATABASE_URL and writes their tokens to a file.
+import fs from "node:fs";
+import { migrateDatabase } from "../../lib/db/migrate";
+import { apiKeys, closeDb, getDb, organizations } from "../../lib/db";
+import { signUp } from "../../lib/auth/accounts";
+import { generateToken, hashToken, parseToken } from "../../lib/keys/token";
+import { newId } from "../../lib/ids";
+import { eq } from "drizzle-orm";
+
+const [n, out] = [Number(process.argv[2]), process.argv[3]];
+await migrateDatabase();
+const user = await signUp({ name: "Bench", email: "bench@example.com", password: "bench-password-1" }, null);
+const [org] = await getDb().select().from(organizations).where(eq(organizations.personalForUserId, user.id));
+const row = (token: string, name: string, extra: Partial<typeof apiKeys.$inferInsert> = {}) => {
+  const p = parseToken(token)!;
+  return { id: newId("key"), organizationId: org.id, ownerId: user.id, createdById: user.id, name, type: "secret" as const, environment: "production" as const, prefix: p.prefix, last4: p.last4, hash: hashToken(token), permissions: ["keys:read"], ...extra };
+};
+const valid = Array.from({ length: n }, () => generateToken("secret", "production"));
+for (let i = 0; i < n; i += 1000) await getDb().insert(apiKeys).values(valid.slice(i, i + 1000).map((t, j) => row(t, `bench-${i + j}`)));
+const limited = generateToken("secret", "production");
+await getDb().insert(apiKeys).values(row(limited, "limited", { rateLimit: 1, rateLimitWindowMs: 86_400_000 }));
+fs.writeFileSync(out, JSON.stringify({ valid, limited }));
+await closeDb();
