@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLinks } from "@/components/ui/page-links";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 
@@ -146,15 +146,11 @@ export function AuditTable({
           </table>
         </div>
       )}
-      <nav aria-label="Pagination" className="flex items-center justify-between border-t border-zinc-200 px-5 py-3 text-sm dark:border-zinc-800">
-        <span className="text-zinc-500">
-          {total} event{total === 1 ? "" : "s"} · page {page} of {pages}
-        </span>
-        <span className="flex gap-2">
-          {page > 1 ? <Link className="font-medium text-indigo-600 dark:text-indigo-400" href={href(page - 1)}>Previous</Link> : <span className="text-zinc-400">Previous</span>}
-          {page < pages ? <Link className="font-medium text-indigo-600 dark:text-indigo-400" href={href(page + 1)}>Next</Link> : <span className="text-zinc-400">Next</span>}
-        </span>
-      </nav>
+      <PageLinks
+        summary={`${total} event${total === 1 ? "" : "s"} · page ${page} of ${pages}`}
+        prevHref={page > 1 ? href(page - 1) : null}
+        nextHref={page < pages ? href(page + 1) : null}
+      />
     </Card>
   );
 }

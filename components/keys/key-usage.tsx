@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
+import { PageLinks } from "@/components/ui/page-links";
 import { absoluteTime } from "@/lib/format";
 import type { KeyRequestLogRow } from "@/lib/db";
 import { VERIFY_CODES } from "@/lib/verify/codes";
@@ -111,15 +112,12 @@ export function KeyUsage({
           </table>
         </div>
       )}
-      <nav aria-label="Request log pages" className="flex items-center justify-between border-t border-zinc-200 px-5 py-3 text-sm dark:border-zinc-800">
-        <span className="text-zinc-500">
-          {log.total} request{log.total === 1 ? "" : "s"} · page {page} of {pages}
-        </span>
-        <span className="flex gap-3">
-          {page > 1 ? <Link className="font-medium text-indigo-600 dark:text-indigo-400" href={href({ page: page - 1 })}>Previous</Link> : <span className="text-zinc-400">Previous</span>}
-          {page < pages ? <Link className="font-medium text-indigo-600 dark:text-indigo-400" href={href({ page: page + 1 })}>Next</Link> : <span className="text-zinc-400">Next</span>}
-        </span>
-      </nav>
+      <PageLinks
+        label="Request log pages"
+        summary={`${log.total} request${log.total === 1 ? "" : "s"} · page ${page} of ${pages}`}
+        prevHref={page > 1 ? href({ page: page - 1 }) : null}
+        nextHref={page < pages ? href({ page: page + 1 }) : null}
+      />
     </Card>
   );
 }
