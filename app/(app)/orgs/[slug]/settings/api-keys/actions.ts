@@ -31,7 +31,7 @@ export const rollKeyAction = orgAction(async (ctx, input) => {
 });
 
 export const keyStatusAction = orgAction(async (ctx, input) => {
-  const { action } = parseInput(keyActionSchema.transform((a) => ({ action: a })), (input as { action?: unknown })?.action);
+  const action = parseInput(keyActionSchema, (input as { action?: unknown } | null)?.action);
   const changed = await changeKeys(ctx, action, input);
   refresh(ctx);
   return { changed };
