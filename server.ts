@@ -11,6 +11,7 @@ import { startHourlyJobs } from "./lib/jobs";
 import { handleVerify, isVerifyRequest } from "./lib/verify/node-door";
 import { startInvalidationListener, stopInvalidationListener } from "./lib/verify/invalidation";
 import { startUsageFlusher, stopUsageFlusher } from "./lib/verify/usage";
+import { rateLimiter } from "./lib/verify/rate-limit";
 
 const dev = process.argv.includes("--dev");
 
@@ -93,6 +94,7 @@ async function main() {
     await app.close?.();
     await stopUsageFlusher(); // in-flight verifications have finished: write every buffered entry
     await stopInvalidationListener();
+    await rateLimiter().close();
     await closeDb();
     console.log("[latchkey] stopped");
     process.exit(0);

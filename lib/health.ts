@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { dbKind, getDb } from "./db";
 import { listenerState } from "./verify/invalidation";
 import { usageStats } from "./verify/usage";
+import { rateLimiter } from "./verify/rate-limit";
 
 export async function healthReport() {
   let database: "up" | "down" = "up";
@@ -18,6 +19,7 @@ export async function healthReport() {
     status: ok ? ("ok" as const) : ("degraded" as const),
     database: { driver: dbKind(), status: database },
     listener,
+    rateLimits: rateLimiter().state(),
     usage: { buffered: usage.buffered, dropped: usage.dropped, writing: usage.failing ? "retrying" : "ok" },
   };
 }

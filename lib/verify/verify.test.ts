@@ -9,7 +9,7 @@ import { createKey, rollKey } from "@/lib/keys/lifecycle";
 import { changeKey } from "@/lib/keys/status";
 import { changeMemberRole, removeMember } from "@/lib/orgs/members";
 import { checksum, generateToken } from "@/lib/keys/token";
-import { resetRateLimits } from "./rate-limit";
+import { rateLimiter } from "./rate-limit";
 import { handleVerify } from "./node-door";
 import { evict } from "./cache";
 import { makeTeam } from "@/test/factories";
@@ -44,7 +44,7 @@ async function set(id: string, values: Partial<typeof apiKeys.$inferInsert>) {
   evict({ keyIds: [id] });
 }
 
-beforeEach(() => resetRateLimits());
+beforeEach(() => rateLimiter().resetLocal());
 
 describe.each([
   ["door 1: route handler", routeDoor],

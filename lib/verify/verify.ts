@@ -5,7 +5,7 @@ import { rulesAllow } from "../keys/rules";
 import { hashToken, parseToken } from "../keys/token";
 import type { VerifyCode } from "./codes";
 import { lookupKeyByHash, type KeyRecord } from "./lookup";
-import { consume, type RateDecision } from "./rate-limit";
+import { rateLimiter, type RateDecision } from "./rate-limit";
 import type { VerifyRequest } from "./request";
 import { recordUsage } from "./usage";
 
@@ -110,7 +110,7 @@ export async function verifyKey(input: VerifyInput): Promise<VerifyOutcome> {
 
   if (rec.key.rateLimit && rec.key.rateLimitWindowMs) {
     const nowMs = now.getTime();
-    const d = consume(rec.key.id, rec.key.rateLimit, rec.key.rateLimitWindowMs, nowMs);
+    const d = await rateLimiter().consume(rec.key.id, rec.key.rateLimit, rec.key.rateLimitWindowMs, nowMs);
     const headers = rateHeaders(d, nowMs);
     const ratelimit = { limit: d.limit, remaining: d.remaining, reset: Math.ceil(d.resetAt / 1000) };
     if (!d.allowed) {
