@@ -1,9 +1,9 @@
 // Owns reading table state (page, per-page, filters) from the URL with the same bounds everywhere.
 import { z } from "zod";
+import { isPerPage } from "@/lib/pagination";
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 
-export const PER_PAGE_OPTIONS = [10, 25, 50, 100] as const;
 
 export function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
@@ -13,7 +13,7 @@ export function pagination(sp: RawSearchParams, defaultPerPage = 25): { page: nu
   const page = z.coerce.number().int().min(1).max(100_000).catch(1).parse(first(sp.page) ?? 1);
   const perPage = z.coerce
     .number()
-    .refine((n) => (PER_PAGE_OPTIONS as readonly number[]).includes(n))
+    .refine(isPerPage)
     .catch(defaultPerPage)
     .parse(first(sp.perPage) ?? defaultPerPage);
   return { page, perPage };

@@ -84,7 +84,7 @@ function RowMenu({ k, onAction, onRoll }: { k: KeyView } & Pick<Options, "onActi
               </M.Item>
             </>
           )}
-          {(k.canManage || k.status === "revoked") && (
+          {k.canDelete && (
             <M.Item className={`${menuItem} text-red-600 dark:text-red-400`} onSelect={() => onAction("delete", k)}>
               Delete…
             </M.Item>

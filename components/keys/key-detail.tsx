@@ -61,7 +61,7 @@ export function KeyDetail({ keyView: k, form, members }: { keyView: KeyView; for
             </Button>
             </>
           )}
-          {(k.canManage || k.status === "revoked") && (
+          {k.canDelete && (
             <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => actions.request("delete", target)}>
               Delete
             </Button>

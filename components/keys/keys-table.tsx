@@ -10,6 +10,7 @@ import { Input, Select } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
 import { ENV_LABELS, KEY_ENVIRONMENTS } from "@/lib/keys/key-names";
 import type { KeyView } from "@/lib/keys/view";
+import { PER_PAGE_OPTIONS } from "@/lib/pagination";
 import { getKeyColumns, type SortKey } from "./key-columns";
 import { useKeyActions } from "./key-actions";
 
@@ -119,7 +120,7 @@ export function KeysTable({
     columns,
     data: rows,
     getRowId: (r) => r.id,
-    enableRowSelection: (row) => row.original.canManage || row.original.status === "revoked",
+    enableRowSelection: (row) => row.original.canDelete,
     state: { rowSelection: selection },
     onRowSelectionChange: setSelection,
   });
@@ -235,7 +236,7 @@ export function KeysTable({
           <label className="flex items-center gap-2 text-zinc-500">
             Per page
             <Select aria-label="Keys per page" value={String(state.perPage)} onChange={(e) => set({ perPage: e.target.value })} className="h-8 w-auto pr-8">
-              {[10, 25, 50, 100].map((n) => (
+              {PER_PAGE_OPTIONS.map((n) => (
                 <option key={n}>{n}</option>
               ))}
             </Select>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { apiKeys, auditEvents, getDb, organizations, type Role } from "@/lib/db";
+import { apiKeys, auditEvents, getDb, type Role } from "@/lib/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { createKey, rollKey, updateKey } from "./lifecycle";
 import { changeKey, changeKeys } from "./status";
@@ -170,6 +170,12 @@ describe("keys", () => {
     await changeKey(c, "revoke", { keyId: key.id });
     await expect(changeKey(c, "reactivate", { keyId: key.id })).rejects.toBeInstanceOf(ConflictError);
     await expect(rollKey(c, { keyId: key.id })).rejects.toBeInstanceOf(ConflictError);
+    // After revocation nobody can manage the key any more; only those who could may still delete it.
+    const { getKey } = await import("./queries");
+    const { toKeyView } = await import("./view");
+    const revoked = await getKey(c, key.id);
+    expect(toKeyView(c.membership, revoked)).toMatchObject({ canManage: false, canDelete: true });
+    expect(toKeyView((await ctx("viewer")).membership, revoked)).toMatchObject({ canManage: false, canDelete: false });
     // The name is free again once the key is revoked.
     await createKey(c, { name: "lifecycle" });
     expect((await auditActions(org.id, key.id)).map((e) => e.action).sort()).toEqual(["key.created", "key.reactivated", "key.revoked", "key.suspended"]);
@@ -228,7 +234,7 @@ describe("keys", () => {
   });
 
   it("lists with search, filters, sort and pagination, scoped to the organization", async () => {
-    const { org, ctx, people } = await makeTeam();
+    const { ctx, people } = await makeTeam();
     const c = await ctx("owner");
     for (let i = 0; i < 12; i++) {
       await createKey(c, { name: `svc-${String(i).padStart(2, "0")}`, environment: i % 2 ? "staging" : "production" });
@@ -257,8 +263,6 @@ describe("keys", () => {
     expect((await listKeys(c, q({ q: "svc-other" }))).total).toBe(0);
     // Bad URL state falls back to defaults instead of failing.
     expect(keyListQuerySchema.parse({ perPage: "7", sort: "hash", page: "-3", status: "weird" })).toMatchObject({ perPage: 25, sort: "createdAt", page: 1, status: undefined });
-    void org;
-    void organizations;
   });
 });
 

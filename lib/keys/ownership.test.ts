@@ -95,7 +95,7 @@ describe("my keys across organizations", () => {
     const one = await makeTeam();
     const user = one.people.member;
     const second = await createOrganization(actorOf(user), { name: "Second org" });
-    const mine1 = await createKey(await one.ctx("member"), { name: "mine in one" });
+    await createKey(await one.ctx("member"), { name: "mine in one" });
     await createKey(await one.ctx("admin"), { name: "admins key" });
     const { rows, total } = await listKeysOwnedBy(user.id, q({ perPage: 100 }));
     const names = rows.map((r) => r.name);
@@ -104,7 +104,6 @@ describe("my keys across organizations", () => {
     expect(names).not.toContain("admins key");
     expect(total).toBe(3); // plus the default public keys of the user's two own organizations
     expect((await listKeysOwnedBy(user.id, q({ org: second.slug }))).rows.map((r) => r.orgSlug)).toEqual([second.slug]);
-    void mine1;
   });
 });
 

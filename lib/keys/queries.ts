@@ -8,10 +8,10 @@ import { loadKey } from "./access";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { hashToken, parseToken } from "./token";
 import type { GracePeriod } from "./grace";
+import { isPerPage } from "../pagination";
 
 export const KEY_STATUS_FILTERS = ["active", "suspended", "revoked", "expired", "expiring", "owner_inactive"] as const;
 export const KEY_SORTS = ["name", "createdAt", "lastUsedAt", "expiresAt"] as const;
-export const PER_PAGE = [10, 25, 50, 100] as const;
 
 /** The list's state, as it lives in the URL; anything invalid falls back to the default. */
 export const keyListQuerySchema = z.object({
@@ -26,7 +26,7 @@ export const keyListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
   perPage: z.coerce
     .number()
-    .refine((n) => (PER_PAGE as readonly number[]).includes(n))
+    .refine(isPerPage)
     .catch(25)
     .default(25),
 });

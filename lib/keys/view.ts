@@ -36,6 +36,8 @@ export type KeyView = {
   orgName: string;
   orgDefaultGrace: GracePeriod;
   canManage: boolean;
+  /** Deleting stays possible after revocation (for those who could manage the key). */
+  canDelete: boolean;
   /** Verifications in the last 24 hours, when the page asked for them. */
   usage24h?: number;
 };
@@ -72,5 +74,6 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     orgName: k.orgName,
     orgDefaultGrace: k.orgDefaultGrace,
     canManage: canManageKey(viewer, k) && k.status !== "revoked",
+    canDelete: canManageKey(viewer, k),
   };
 }

@@ -4,11 +4,14 @@ import { apiKeys, getDb, memberships, type ApiKey, type Role } from "../db";
 import { parseRules, type RuleSet } from "../keys/rules";
 import { compileAllowlist } from "../keys/ip-allowlist";
 import { cacheGet, cacheSet } from "./cache";
+import { effectivePermissions } from "../keys/caps";
 
 export type KeyRecord = {
   key: ApiKey;
   /** The owner's current role in the key's organization; null when they left it. */
   ownerRole: Role | null;
+  /** The key's permissions capped by its owner's role, computed once when the record is loaded. */
+  effectivePermissions: string[];
   rules: RuleSet;
   ipAllowed: (ip: string | null | undefined) => boolean;
   /** True when the presented token is the previous one, still inside its roll grace period. */
@@ -45,7 +48,7 @@ async function loadKeyRecord(hash: string): Promise<KeyRecord | null> {
   } catch {
     rules = { rules: [], hasAllow: true }; // stored rules were validated; a bad row denies everything
   }
-  return { key: row.key, ownerRole: row.ownerRole, rules, ipAllowed: compileAllowlist(row.key.ipAllowlist), viaPreviousToken };
+  return { key: row.key, ownerRole: row.ownerRole, effectivePermissions: effectivePermissions(row.key.permissions, row.ownerRole), rules, ipAllowed: compileAllowlist(row.key.ipAllowlist), viaPreviousToken };
 }
 
 /**

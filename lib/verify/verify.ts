@@ -1,6 +1,5 @@
 // Owns the verification core (no Next.js): given a parsed request, the client address and the
 // optional Authorization header, it answers status, headers and body exactly as PRODUCT.md says.
-import { effectivePermissions } from "../keys/caps";
 import { rulesAllow } from "../keys/rules";
 import { hashToken, parseToken } from "../keys/token";
 import type { VerifyCode } from "./codes";
@@ -52,7 +51,7 @@ async function resolveVerifier(authorization: string | null | undefined, now: Da
   if (!m || !parseToken(m[1])) return null;
   const rec = await lookupKeyByHash(hashToken(m[1]), now);
   if (!rec || rec.key.type !== "secret" || statusCode(rec, now)) return null;
-  return effectivePermissions(rec.key.permissions, rec.ownerRole).includes("keys:verify") ? rec : null;
+  return rec.effectivePermissions.includes("keys:verify") ? rec : null;
 }
 
 function identity(rec: KeyRecord): VerifyBody {
@@ -66,7 +65,7 @@ function identity(rec: KeyRecord): VerifyBody {
     name: k.name,
     type: k.type,
     environment: k.environment,
-    permissions: effectivePermissions(k.permissions, rec.ownerRole),
+    permissions: rec.effectivePermissions,
     expiresAt: k.expiresAt?.toISOString() ?? null,
     externalId: k.externalId,
     metadata: k.metadata,
