@@ -29,7 +29,8 @@ export function handleVerify(req: IncomingMessage, res: ServerResponse, clientIp
       clientIp,
       authorization: req.headers.authorization ?? null,
     }).then((out) => {
-      res.writeHead(out.status, { ...out.headers, "Content-Length": Buffer.byteLength(out.body) });
+      out.headers["Content-Length"] = String(Buffer.byteLength(out.body));
+      res.writeHead(out.status, out.headers);
       res.end(out.body);
     });
   });

@@ -54,6 +54,16 @@ describe("usage recording", () => {
     expect((await listRequestLog(key.id, { page: 1, perPage: 10 })).total).toBe(1);
   });
 
+  it("records a path with tabs, newlines and backslashes exactly as sent", async () => {
+    const { ctx } = await makeTeam();
+    const { key, token } = await createKey(await ctx("owner"), { name: "odd paths" });
+    const path = "/a\tb\nc\\N\\d\r";
+    await call({ key: token, method: "POST", path });
+    await flushUsage();
+    const { rows } = await listRequestLog(key.id, { page: 1, perPage: 10 });
+    expect(rows.map((r) => r.path)).toEqual([path]);
+  });
+
   it("health reports the database, the listener and the buffer", async () => {
     const res = await health();
     const body = await res.json();

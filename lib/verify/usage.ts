@@ -3,7 +3,9 @@
 // The request path only pushes to the buffer. The buffer is bounded; while the database is down
 // entries are kept and retried, and past the bound new entries are dropped and counted.
 import { sql } from "drizzle-orm";
-import { getDb } from "../db";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { getDb, postgresClient } from "../db";
 
 export type UsageEntry = { keyId: string; organizationId: string; at: Date; code: string; ip: string | null; method: string | null; path: string | null };
 
@@ -26,29 +28,61 @@ export function recordUsage(entry: UsageEntry): void {
   if (state.buffer.length >= FLUSH_AT_ENTRIES && !state.flushing) void flushUsage();
 }
 
-async function writeBatch(batch: UsageEntry[]): Promise<void> {
-  // Latest use per key, for last_used_at / last_used_ip.
+// COPY text format: a backslash, tab, newline or carriage return inside a value is escaped; NULL is \N.
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+function copyField(v: string | null): string {
+  if (v === null) return "\\N";
+  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : v;
+}
+
+function copyText(batch: UsageEntry[]): string {
+  let out = "";
+  for (const e of batch) {
+    out += `${copyField(e.keyId)}\t${copyField(e.organizationId)}\t${e.at.toISOString()}\t${copyField(e.code)}\t${copyField(e.ip)}\t${copyField(e.method)}\t${copyField(e.path)}\n`;
+  }
+  return out;
+}
+
+const LOG_COLUMNS = "key_id, organization_id, at, code, ip, method, path";
+
+/** Latest use per key in the batch, as JSON for jsonb_to_recordset (one parameter, any number of keys). */
+function lastUsedJson(batch: UsageEntry[]): string {
   const latest = new Map<string, UsageEntry>();
   for (const e of batch) {
     const cur = latest.get(e.keyId);
     if (!cur || cur.at <= e.at) latest.set(e.keyId, e);
   }
-  const last = [...latest.values()];
-  // Columns as arrays + unnest: a few parameters per batch instead of seven per row, so building
-  // the statement costs the event loop (which also serves verifications) next to nothing.
-  const col = <T,>(xs: T[]) => sql`${JSON.stringify(xs)}::jsonb`;
-  const arr = (xs: unknown[], type: string) => sql`array(select jsonb_array_elements_text(${col(xs)}))::${sql.raw(type)}[]`;
+  return JSON.stringify([...latest.values()].map((e) => ({ id: e.keyId, at: e.at.toISOString(), ip: e.ip })));
+}
+// The statement around its one parameter ($1 on postgres.js, a drizzle parameter on PGlite).
+const LAST_USED_UPDATE = [
+  "update api_key set last_used_at = v.at, last_used_ip = v.ip from jsonb_to_recordset(",
+  "::jsonb) as v(id text, at timestamptz, ip text) where api_key.id = v.id and (api_key.last_used_at is null or api_key.last_used_at < v.at)",
+] as const;
+
+async function writeBatch(batch: UsageEntry[]): Promise<void> {
+  const pg = postgresClient();
+  if (pg) {
+    // PostgreSQL: COPY, the cheapest way in for the database, which shares the machine's cores
+    // with the verifications it records (measured: twice as cheap as INSERT … SELECT unnest).
+    await pg.begin(async (tx) => {
+      const writable = await tx.unsafe(`copy key_request_log (${LOG_COLUMNS}) from stdin`).writable();
+      await pipeline(Readable.from([copyText(batch)]), writable);
+      await tx.unsafe(LAST_USED_UPDATE.join("$1"), [lastUsedJson(batch)]);
+    });
+    return;
+  }
+  // Embedded PGlite (one process, no COPY from a stream): columns as JSON arrays + unnest.
+  const arr = (xs: unknown[], type: string) => sql`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))::${sql.raw(type)}[]`;
   await getDb().transaction(async (tx) => {
     await tx.execute(sql`
-      insert into key_request_log (key_id, organization_id, at, code, ip, method, path)
+      insert into key_request_log (${sql.raw(LOG_COLUMNS)})
       select * from unnest(
         ${arr(batch.map((e) => e.keyId), "text")}, ${arr(batch.map((e) => e.organizationId), "text")},
         ${arr(batch.map((e) => e.at.toISOString()), "timestamptz")}, ${arr(batch.map((e) => e.code), "text")},
         ${arr(batch.map((e) => e.ip), "text")}, ${arr(batch.map((e) => e.method), "text")}, ${arr(batch.map((e) => e.path), "text")})`);
-    await tx.execute(sql`
-      update api_key set last_used_at = v.at, last_used_ip = v.ip
-      from unnest(${arr(last.map((e) => e.keyId), "text")}, ${arr(last.map((e) => e.at.toISOString()), "timestamptz")}, ${arr(last.map((e) => e.ip), "text")}) as v(id, at, ip)
-      where api_key.id = v.id and (api_key.last_used_at is null or api_key.last_used_at < v.at)`);
+    await tx.execute(sql`${sql.raw(LAST_USED_UPDATE[0])}${lastUsedJson(batch)}${sql.raw(LAST_USED_UPDATE[1])}`);
   });
 }
 

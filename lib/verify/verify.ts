@@ -36,10 +36,10 @@ export type VerifyInput = {
 };
 
 /** The first failing check of a key that exists, before rules, permissions and rate limit. */
-function statusCode(rec: KeyRecord, now: Date): VerifyCode | null {
+function statusCode(rec: KeyRecord, nowMs: number): VerifyCode | null {
   const k = rec.key;
   if (k.status === "revoked") return "REVOKED";
-  if (k.expiresAt && k.expiresAt <= now) return "EXPIRED";
+  if (k.expiresAt && k.expiresAt.getTime() <= nowMs) return "EXPIRED";
   if (k.status === "suspended") return "SUSPENDED";
   if (rec.ownerRole === null) return "OWNER_INACTIVE";
   return null;
@@ -50,7 +50,7 @@ async function resolveVerifier(authorization: string | null | undefined, now: Da
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
   if (!m || !parseToken(m[1])) return null;
   const rec = await lookupKeyByHash(hashToken(m[1]), now);
-  if (!rec || rec.key.type !== "secret" || statusCode(rec, now)) return null;
+  if (!rec || rec.key.type !== "secret" || statusCode(rec, now.getTime())) return null;
   return rec.effectivePermissions.includes("keys:verify") ? rec : null;
 }
 
@@ -78,47 +78,52 @@ function rateHeaders(d: RateDecision, now: number): Record<string, string> {
   return { "RateLimit-Policy": `"key";q=${d.limit};w=${d.windowSeconds}`, RateLimit: `"key";r=${d.remaining};t=${t}` };
 }
 
-export async function verifyKey(input: VerifyInput): Promise<VerifyOutcome> {
-  const now = input.now ?? new Date();
-  const answer = (body: VerifyBody, headers: Record<string, string> = {}): VerifyOutcome => ({ status: 200, headers, body });
-  const req = input.request;
+export type VerifyResult = VerifyOutcome & {
+  /** The key the token resolved to (null for MALFORMED / NOT_FOUND): the management API acts as it. */
+  record: KeyRecord | null;
+};
 
-  if (!parseToken(req.key)) return answer({ valid: false, code: "MALFORMED" });
+/** The code for an existing key, in the contract's order, with the rate decision when one was taken. */
+async function decide(rec: KeyRecord, req: VerifyRequest, ip: string | null, nowMs: number): Promise<{ code: VerifyCode; rate?: RateDecision }> {
+  const k = rec.key;
+  const status = statusCode(rec, nowMs);
+  if (status) return { code: status };
+  if (req.environment && req.environment !== k.environment) return { code: "ENVIRONMENT_MISMATCH" };
+  if (!rec.ipAllowed(ip)) return { code: "IP_NOT_ALLOWED" };
+  if (!rulesAllow(rec.rules, req.method, req.path)) return { code: "RULE_DENIED" };
+  if (req.permissions) for (const p of req.permissions) if (!rec.effectivePermissions.includes(p)) return { code: "INSUFFICIENT_PERMISSIONS" };
+  if (!k.rateLimit || !k.rateLimitWindowMs) return { code: "VALID" };
+  const rate = await rateLimiter().consume(k.id, k.rateLimit, k.rateLimitWindowMs, nowMs);
+  return { code: rate.allowed ? "VALID" : "RATE_LIMITED", rate };
+}
+
+/** Verifies a token and also returns the key it resolved to. */
+export async function verifyWithRecord(input: VerifyInput): Promise<VerifyResult> {
+  const now = input.now ?? new Date();
+  const nowMs = now.getTime();
+  const req = input.request;
+  if (!parseToken(req.key)) return { status: 200, headers: {}, body: { valid: false, code: "MALFORMED" }, record: null };
   const verifier = input.authorization ? await resolveVerifier(input.authorization, now) : null;
   const rec = await lookupKeyByHash(hashToken(req.key), now);
   // A verifier key sees only its own organization's keys.
-  if (!rec || (verifier && verifier.key.organizationId !== rec.key.organizationId)) return answer({ valid: false, code: "NOT_FOUND" });
-
-  const base = identity(rec);
-  // Every verification of an existing key is recorded (buffered; written off this path).
-  const record = (code: VerifyCode) =>
-    recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, at: now, code, ip: input.clientIp, method: req.method?.toUpperCase() ?? null, path: req.path ?? null });
-  const fail = (code: VerifyCode, headers?: Record<string, string>) => {
-    record(code);
-    return answer({ ...base, valid: false, code }, headers);
-  };
-
-  const status = statusCode(rec, now);
-  if (status) return fail(status);
-  if (req.environment && req.environment !== rec.key.environment) return fail("ENVIRONMENT_MISMATCH");
-  const ip = verifier && req.ip ? req.ip : input.clientIp;
-  if (!rec.ipAllowed(ip)) return fail("IP_NOT_ALLOWED");
-  if (!rulesAllow(rec.rules, req.method, req.path)) return fail("RULE_DENIED");
-  const granted = new Set(base.permissions);
-  if (req.permissions?.some((p) => !granted.has(p))) return fail("INSUFFICIENT_PERMISSIONS");
-
-  if (rec.key.rateLimit && rec.key.rateLimitWindowMs) {
-    const nowMs = now.getTime();
-    const d = await rateLimiter().consume(rec.key.id, rec.key.rateLimit, rec.key.rateLimitWindowMs, nowMs);
-    const headers = rateHeaders(d, nowMs);
-    const ratelimit = { limit: d.limit, remaining: d.remaining, reset: Math.ceil(d.resetAt / 1000) };
-    if (!d.allowed) {
-      record("RATE_LIMITED");
-      return answer({ ...base, valid: false, code: "RATE_LIMITED", ratelimit }, { ...headers, "Retry-After": String(Math.max(1, Math.ceil((d.resetAt - nowMs) / 1000))) });
-    }
-    record("VALID");
-    return answer({ ...base, valid: true, code: "VALID", ratelimit }, headers);
+  if (!rec || (verifier && verifier.key.organizationId !== rec.key.organizationId)) {
+    return { status: 200, headers: {}, body: { valid: false, code: "NOT_FOUND" }, record: null };
   }
-  record("VALID");
-  return answer({ ...base, valid: true, code: "VALID" });
+  const ip = verifier && req.ip ? req.ip : input.clientIp;
+  const { code, rate } = await decide(rec, req, ip, nowMs);
+  // Every verification of an existing key is recorded (buffered; written off this path).
+  recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, at: now, code, ip: input.clientIp, method: req.method?.toUpperCase() ?? null, path: req.path ?? null });
+  const body = identity(rec);
+  body.valid = code === "VALID";
+  body.code = code;
+  let headers: Record<string, string> = {};
+  if (rate) {
+    body.ratelimit = { limit: rate.limit, remaining: rate.remaining, reset: Math.ceil(rate.resetAt / 1000) };
+    headers = rateHeaders(rate, nowMs);
+    if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.resetAt - nowMs) / 1000)));
+  }
+  return { status: 200, headers, body, record: rec };
 }
+
+/** The verification answer (the result also carries the resolved key, unused by most callers). */
+export const verifyKey: (input: VerifyInput) => Promise<VerifyResult> = verifyWithRecord;
