@@ -1,7 +1,8 @@
-// Owns the server's periodic jobs (hourly): purging expired keys and old request logs. Started once per process by server.ts.
+// Owns the server's periodic jobs (hourly): purging expired keys, old request logs and idempotency records past 24 h. Started once per process by server.ts.
 import { env } from "./env";
 import { purgeExpiredKeys } from "./keys/purge";
 import { purgeRequestLogs } from "./verify/usage-queries";
+import { purgeIdempotencyRecords } from "./api/idempotency";
 
 const HOUR = 3_600_000;
 
@@ -11,6 +12,7 @@ export async function runHourlyJobs(): Promise<void> {
     if (purged) console.log(`[latchkey] purged ${purged} expired key(s)`);
     const logs = await purgeRequestLogs(env().USAGE_RETENTION_DAYS);
     if (logs) console.log(`[latchkey] pruned ${logs} request-log entries older than ${env().USAGE_RETENTION_DAYS} days`);
+    await purgeIdempotencyRecords();
   } catch (e) {
     console.error("[latchkey] hourly jobs failed:", (e as Error).message);
   }

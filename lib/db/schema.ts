@@ -240,3 +240,23 @@ export const keyRequestLog = pgTable(
   (t) => [index("key_request_log_key_at_idx").on(t.keyId, t.at), index("key_request_log_at_brin").using("brin", t.at)],
 );
 export type KeyRequestLogRow = typeof keyRequestLog.$inferSelect;
+
+// Idempotency-Key records of the management API: the first response to a POST, replayed to a retry
+// with the same key and body from the same API key within 24 h. A token in the response is never stored.
+export const idempotencyRecords = pgTable(
+  "idempotency_record",
+  {
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** SHA-256 of method, path and the canonical JSON body. */
+    requestHash: text("request_hash").notNull(),
+    /** Null while the first request is still running. */
+    responseStatus: integer("response_status"),
+    responseBody: jsonb("response_body"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.idempotencyKey] }), index("idempotency_record_created_idx").on(t.createdAt)],
+);
+export type IdempotencyRecord = typeof idempotencyRecords.$inferSelect;

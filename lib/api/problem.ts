@@ -1,0 +1,65 @@
+// Owns the management API's errors: application/problem+json (RFC 9457) with one stable `type`
+// per kind of error, documented on /docs/api (the type is a link to its section there).
+import { z } from "zod";
+
+export const PROBLEMS = {
+  unauthorized: { status: 401, title: "Missing or invalid API key" },
+  forbidden: { status: 403, title: "Not allowed" },
+  "not-found": { status: 404, title: "Not found" },
+  "invalid-request": { status: 400, title: "Invalid request" },
+  conflict: { status: 409, title: "Conflict" },
+  "idempotency-key-reused": { status: 409, title: "Idempotency key reused with a different request" },
+  "idempotency-key-in-use": { status: 409, title: "A request with this idempotency key is still in progress" },
+  "rate-limited": { status: 429, title: "Rate limit exceeded" },
+  unavailable: { status: 503, title: "Temporarily unavailable" },
+} as const;
+export type ProblemType = keyof typeof PROBLEMS;
+
+export const PROBLEM_DESCRIPTIONS: Record<ProblemType, string> = {
+  unauthorized:
+    "No `Authorization: Bearer <key>` header, or the key is malformed, unknown, revoked, expired, suspended, or its owner left the organization. `code` says which. Answered with `WWW-Authenticate: Bearer`.",
+  forbidden:
+    "The key is valid but may not do this: it lacks the route's permission (`keys:read`, `keys:write`, `audit:read`), it is a public key (read only), the request comes from an address outside its IP allowlist, its rules deny this method and path, or its owner's role does not allow the change. `code` says which.",
+  "not-found": "No such resource in the key's organization (a key of another organization reads the same).",
+  "invalid-request": "The body or query is invalid: `detail` names the first field, `errors` lists every field's messages.",
+  conflict: "The change conflicts with the resource's state (for example, editing a revoked key).",
+  "idempotency-key-reused": "This `Idempotency-Key` was used by the same API key in the last 24 h for a different request. Use a new key for a new request.",
+  "idempotency-key-in-use": "The first request with this `Idempotency-Key` has not finished yet. Retry after `Retry-After` seconds to get its response.",
+  "rate-limited": "The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.",
+  unavailable: "Latchkey could not complete the request (for example, the database is unreachable). Retry shortly; nothing was changed.",
+};
+
+export const problemTypeUri = (type: ProblemType) => `/docs/api#problem-${type}`;
+
+export const apiProblemSchema = z
+  .object({
+    type: z.string().describe("Stable identifier of the kind of error: `/docs/api#problem-<name>`."),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().describe("What went wrong and what to do about it. Never contains a secret."),
+    code: z.string().optional().describe("For 401/403 from key checks: the verification code (e.g. REVOKED, INSUFFICIENT_PERMISSIONS)."),
+    field: z.string().optional().describe("The first field at fault."),
+    errors: z.record(z.string(), z.array(z.string())).optional().describe("Every field at fault, with its messages."),
+  })
+  .describe("application/problem+json (RFC 9457).");
+export type ApiProblem = z.infer<typeof apiProblemSchema>;
+
+export class ApiProblemError extends Error {
+  constructor(
+    readonly problemType: ProblemType,
+    readonly detail: string,
+    readonly extra: Partial<Pick<ApiProblem, "code" | "field" | "errors">> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export function problemResponse(type: ProblemType, detail: string, extra: Partial<ApiProblem> = {}, headers: Record<string, string> = {}): Response {
+  const { status, title } = PROBLEMS[type];
+  const body: ApiProblem = { type: problemTypeUri(type), title, status, detail, ...extra };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...headers },
+  });
+}

@@ -1,0 +1,172 @@
+// Owns authenticating the management API: `withApiKey(handler, { permission })` verifies the bearer
+// key with the same core as /api/v1/keys/verify (status, expiry, IP allowlist, rules against this
+// request's method and path, the route's permission, rate limit), then runs the handler in the key's
+// own organization as the key's owner (so the owner's role caps it), and turns every failure into
+// application/problem+json. Web-standard Request/Response only: no Next.js here.
+import { and, eq } from "drizzle-orm";
+import { getDb, memberships, organizations, type ApiKey } from "../db";
+import { CLIENT_IP_HEADER } from "../client-ip";
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "../errors";
+import type { OrgContext } from "../orgs/organizations";
+import type { VerifyCode } from "../verify/codes";
+import { verifyWithRecord } from "../verify/verify";
+import { idempotent, IDEMPOTENCY_HEADER, requestFingerprint, validIdempotencyKey, type ApiResult } from "./idempotency";
+import { ApiProblemError, PROBLEMS, problemTypeUri, type ApiProblem, type ProblemType } from "./problem";
+
+export type ApiPermission = "keys:read" | "keys:write" | "audit:read";
+export type ApiContext<P> = { ctx: OrgContext; apiKey: ApiKey; params: P; query: URLSearchParams; body: unknown };
+export type ApiHandler<P> = (c: ApiContext<P>) => Promise<ApiResult>;
+export type RouteHandler<P> = (req: Request, route: { params: Promise<P> }) => Promise<Response>;
+
+export const MAX_API_BODY_BYTES = 64 * 1024;
+const WWW_AUTHENTICATE = 'Bearer realm="Latchkey"';
+const READ_METHODS = new Set(["GET", "HEAD"]);
+
+const UNAUTHORIZED_DETAIL: Partial<Record<VerifyCode, string>> = {
+  MALFORMED: "The bearer token is not a Latchkey key: check for a missing or extra character.",
+  NOT_FOUND: "No such key.",
+  REVOKED: "This key was revoked.",
+  EXPIRED: "This key has expired. Renew it by rolling it in Latchkey.",
+  SUSPENDED: "This key is suspended. An admin can reactivate it.",
+  OWNER_INACTIVE: "This key's owner is no longer a member of its organization. An admin can transfer the key.",
+  ENVIRONMENT_MISMATCH: "This key may not be used here.",
+};
+
+export function problemResult(type: ProblemType, detail: string, extra: Partial<ApiProblem> = {}, headers: Record<string, string> = {}): ApiResult {
+  const { status, title } = PROBLEMS[type];
+  return { status, body: { type: problemTypeUri(type), title, status, detail, ...extra }, headers };
+}
+
+/** Domain errors (the same ones the UI's actions translate) as problem results. */
+function errorResult(e: unknown): ApiResult {
+  if (e instanceof ApiProblemError) return problemResult(e.problemType, e.detail, e.extra, e.headers);
+  if (e instanceof ValidationError) {
+    const field = Object.keys(e.fieldErrors ?? {}).find((f) => f !== "_form");
+    return problemResult("invalid-request", e.message, { ...(field ? { field } : {}), ...(e.fieldErrors ? { errors: e.fieldErrors } : {}) });
+  }
+  if (e instanceof NotFoundError) return problemResult("not-found", e.message);
+  if (e instanceof ForbiddenError) return problemResult("forbidden", e.message, { code: "ROLE_NOT_ALLOWED" });
+  if (e instanceof ConflictError) return problemResult("conflict", e.message);
+  if (e instanceof RateLimitError) return problemResult("rate-limited", e.message, {}, { "Retry-After": String(e.retryAfterSeconds) });
+  if (e instanceof DomainError) return problemResult("invalid-request", e.message);
+  console.error("[latchkey] management API request failed", e);
+  return problemResult("unavailable", "Latchkey could not complete the request. Retry shortly.");
+}
+
+function toResponse(r: ApiResult, extraHeaders: Record<string, string>): Response {
+  const headers: Record<string, string> = { "Cache-Control": "no-store", ...extraHeaders, ...r.headers };
+  if (r.status === 204) return new Response(null, { status: 204, headers });
+  headers["Content-Type"] = r.status >= 400 ? "application/problem+json" : "application/json";
+  return new Response(JSON.stringify(r.body), { status: r.status, headers });
+}
+
+async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (!text.trim()) return undefined;
+  if (Buffer.byteLength(text) > MAX_API_BODY_BYTES) throw new ApiProblemError("invalid-request", `The body must be at most ${MAX_API_BODY_BYTES / 1024} KiB.`);
+  if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
+    throw new ApiProblemError("invalid-request", "Content-Type: send the request body as application/json.", { field: "content-type" });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiProblemError("invalid-request", "The request body is not valid JSON.");
+  }
+}
+
+/** The key's organization and its owner's membership there: the context every domain function takes. */
+async function ownerContext(key: ApiKey, ip: string | null): Promise<OrgContext | null> {
+  if (!key.ownerId) return null;
+  const [row] = await getDb()
+    .select({ org: organizations, membership: memberships })
+    .from(organizations)
+    .innerJoin(memberships, and(eq(memberships.organizationId, organizations.id), eq(memberships.userId, key.ownerId)))
+    .where(eq(organizations.id, key.organizationId))
+    .limit(1);
+  if (!row) return null;
+  return { org: row.org, membership: row.membership, actor: { userId: key.ownerId, keyId: key.id, label: `API key “${key.name}”`, ip } };
+}
+
+/** Authenticates, authorizes and runs one management API request (see the file's header). */
+async function handle<P>(req: Request, params: P, permission: ApiPermission, handler: ApiHandler<P>): Promise<Response> {
+  const url = new URL(req.url);
+  const method = req.method.toUpperCase();
+  const auth = req.headers.get("authorization");
+  const unauthorized = (detail: string, extra: Partial<ApiProblem> = {}) =>
+    toResponse(problemResult("unauthorized", detail, extra), { "WWW-Authenticate": extra.code ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE });
+
+  if (!auth) {
+    const inUrl = ["key", "api_key", "apiKey", "access_token", "token"].some((p) => url.searchParams.has(p));
+    return unauthorized(
+      inUrl
+        ? "Send the key in the Authorization header (Authorization: Bearer <key>), never in the URL: URLs end up in logs."
+        : "Send a secret key: Authorization: Bearer <key>.",
+    );
+  }
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+  if (!m) return unauthorized("The Authorization header must be “Bearer <key>”.");
+
+  const clientIp = req.headers.get(CLIENT_IP_HEADER);
+  const verdict = await verifyWithRecord({ request: { key: m[1], method, path: url.pathname, permissions: [permission] }, clientIp });
+  const rec = verdict.record;
+  const code = verdict.body.code;
+  const rateHeaders = verdict.headers; // RateLimit / RateLimit-Policy (and Retry-After when limited)
+
+  if (rec && rec.key.type === "public" && !READ_METHODS.has(method) && (code === "VALID" || code === "INSUFFICIENT_PERMISSIONS")) {
+    return toResponse(problemResult("forbidden", "Public keys can only read. Use a secret key with keys:write.", { code: "PUBLIC_KEY_READ_ONLY" }), rateHeaders);
+  }
+  switch (code) {
+    case "VALID":
+      break;
+    case "IP_NOT_ALLOWED":
+      return toResponse(problemResult("forbidden", "This key may not be used from this address (IP allowlist).", { code }), rateHeaders);
+    case "RULE_DENIED":
+      return toResponse(problemResult("forbidden", `This key's rules do not allow ${method} ${url.pathname}.`, { code }), rateHeaders);
+    case "INSUFFICIENT_PERMISSIONS":
+      return toResponse(problemResult("forbidden", `This key lacks the ${permission} permission (or its owner's role no longer allows it).`, { code }), rateHeaders);
+    case "RATE_LIMITED":
+      return toResponse(problemResult("rate-limited", "This key is over its rate limit. Retry after the number of seconds in Retry-After.", { code }), rateHeaders);
+    default:
+      return unauthorized(UNAUTHORIZED_DETAIL[code] ?? "This key cannot be used.", { code });
+  }
+
+  const ctx = rec && (await ownerContext(rec.key, clientIp));
+  if (!rec || !ctx) return unauthorized(UNAUTHORIZED_DETAIL.OWNER_INACTIVE!, { code: "OWNER_INACTIVE" });
+
+  let body: unknown;
+  try {
+    body = READ_METHODS.has(method) ? undefined : await readJsonBody(req);
+  } catch (e) {
+    return toResponse(errorResult(e), rateHeaders);
+  }
+  const run = async (): Promise<ApiResult> => {
+    try {
+      return await handler({ ctx, apiKey: rec.key, params, query: url.searchParams, body });
+    } catch (e) {
+      return errorResult(e);
+    }
+  };
+
+  const idemKey = method === "POST" ? req.headers.get(IDEMPOTENCY_HEADER) : null;
+  if (idemKey === null) return toResponse(await run(), rateHeaders);
+  if (!validIdempotencyKey(idemKey)) {
+    return toResponse(problemResult("invalid-request", "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice).", { field: IDEMPOTENCY_HEADER }), rateHeaders);
+  }
+  try {
+    const r = await idempotent(rec.key.id, idemKey, requestFingerprint(method, url.pathname, body), run);
+    return toResponse(r, r.replayed ? { ...rateHeaders, "Idempotent-Replayed": "true" } : rateHeaders);
+  } catch (e) {
+    return toResponse(errorResult(e), rateHeaders);
+  }
+}
+
+/** Wraps a management API handler as a route handler (see the file's header). */
+export function withApiKey<P = Record<string, string>>(handler: ApiHandler<P>, options: { permission: ApiPermission }): RouteHandler<P> {
+  return async (req, route) => {
+    try {
+      return await handle(req, (await route?.params) ?? ({} as P), options.permission, handler);
+    } catch (e) {
+      return toResponse(errorResult(e), {});
+    }
+  };
+}
