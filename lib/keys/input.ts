@@ -69,14 +69,14 @@ const permissionsSchema = z.array(z.string().trim().min(1).max(100)).max(200, "A
 const keySettings = {
   name: keyNameSchema,
   description: optionalText(500, "Description"),
-  ownerId: z.string().trim().min(1).nullish(),
-  permissions: permissionsSchema,
-  rules: optionalText(10_000, "Rules"),
-  ipAllowlist: z.union([z.string(), z.array(z.string())]).nullish(),
-  rateLimit: rateLimitSchema,
-  expiresAt: expiresSchema,
-  metadata: metadataSchema,
-  externalId: optionalText(255, "External ID"),
+  ownerId: z.string().trim().min(1).nullish().describe("The owning member's user id (default: the creator). Only owners and admins may choose another owner."),
+  permissions: permissionsSchema.describe("Permissions from the organization's catalog; capped by the owner's role. Public keys: only `*:read` / `*:public`."),
+  rules: optionalText(10_000, "Rules").describe("One rule per line, first match wins: `allow|deny [METHOD[,METHOD]|*] /path/*`."),
+  ipAllowlist: z.union([z.string(), z.array(z.string())]).nullish().describe("Addresses or CIDR ranges (IPv4/IPv6), as an array or one per line. Empty: any address."),
+  rateLimit: rateLimitSchema.describe("Requests per window, counted per key; null for no limit."),
+  expiresAt: expiresSchema.describe("ISO 8601 date-time, or null for no expiry (the organization's key policy may require one)."),
+  metadata: metadataSchema.describe("A JSON object (up to 4 KiB) returned by verification."),
+  externalId: optionalText(255, "External ID").describe("Your own identifier for the key's user or customer."),
 };
 
 export const createKeySchema = z.object({
@@ -94,7 +94,7 @@ export const keyIdsSchema = z.object({ keyIds: z.array(z.string().min(1)).min(1,
 
 export const rollKeySchema = z.object({
   keyId: z.string().min(1),
-  grace: z.enum(GRACE_PERIODS, { error: "Choose a grace period" }).optional(),
+  grace: z.enum(GRACE_PERIODS, { error: "Choose a grace period" }).optional().describe("How long the previous token keeps verifying (default: the organization's). Never past the key's expiry."),
   /** Required when rolling an expired key: the renewed key's expiry (the policy applies). */
   expiresAt: expiresSchema,
 });

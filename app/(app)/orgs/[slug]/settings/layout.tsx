@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { BookOpen } from "lucide-react";
 import { orgPageContext } from "@/app/_lib/org-page";
 import { SettingsNav } from "@/components/orgs/settings-nav";
 
@@ -9,6 +11,13 @@ export default async function SettingsLayout({ children, params }: { children: R
       <aside className="md:w-52 md:shrink-0">
         <p className="mb-3 hidden truncate px-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase md:block">{ctx.org.name}</p>
         <SettingsNav slug={ctx.org.slug} />
+        <Link
+          href="/docs/api"
+          className="mt-4 hidden items-center gap-2 rounded-md px-3 py-2 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 md:flex dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+        >
+          <BookOpen className="size-4" aria-hidden />
+          API reference
+        </Link>
       </aside>
       <main className="min-w-0 flex-1">{children}</main>
     </div>

@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { signUp, snap } from "./helpers";
+
+test("a script manages keys with a key: create by API, seen in the UI, audited as the key; the reference documents it", async ({ browser }, info) => {
+  const page = await (await browser.newContext()).newPage();
+  await signUp(page, "Sam Script", "sam@example.com");
+
+  // The person creates a key for their script, with keys:read and keys:write.
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("textbox", { name: "Name" }).fill("Deploy script");
+  await dialog.getByLabel("keys:read").check();
+  await dialog.getByLabel("keys:write").check();
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  const token = await dialog.getByTestId("new-token").inputValue();
+  await page.keyboard.press("Escape");
+
+  // The script: no key → 401 problem; with the key → creates a key (token once), idempotently.
+  const anonymous = await page.request.get("/api/v1/keys");
+  expect(anonymous.status()).toBe(401);
+  expect(anonymous.headers()["www-authenticate"]).toMatch(/^Bearer/);
+  const auth = { Authorization: `Bearer ${token}` };
+  const create = () => page.request.post("/api/v1/keys", { headers: { ...auth, "Idempotency-Key": "deploy-1" }, data: { name: "Made by the script", environment: "staging" } });
+  const created = await create();
+  expect(created.status()).toBe(201);
+  const body = await created.json();
+  expect(body.token).toMatch(/^sk_stg_/);
+  const replay = await create();
+  expect(await replay.json()).toMatchObject({ token: null, tokenShown: true, key: { id: body.key.id } });
+  const listed = await (await page.request.get("/api/v1/keys?environment=staging", { headers: auth })).json();
+  expect(listed.data.map((k: { name: string }) => k.name)).toEqual(["Made by the script"]);
+
+  // The person sees it in the table, once, and the audit log names the acting key.
+  await page.reload();
+  await expect(page.getByRole("row", { name: /Made by the script/ })).toHaveCount(1);
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("table").getByText("API key “Deploy script”").first()).toBeVisible();
+  await snap(page, info, "api-01-audit-actor");
+
+  // The reference is linked from settings and lists every route and problem type.
+  await page.getByRole("link", { name: "API reference" }).click();
+  await expect(page.getByRole("heading", { name: "API reference", level: 1 })).toBeVisible();
+  await expect(page.locator("#createKey")).toContainText("/api/v1/keys");
+  await expect(page.locator("#problem-idempotency-key-reused")).toContainText("409");
+  await snap(page, info, "api-02-reference");
+});
