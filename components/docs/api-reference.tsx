@@ -78,33 +78,27 @@ function constraints(s: JsonSchema): string {
 function Fields({ schema }: { schema: JsonSchema }) {
   const props = Object.entries(schema.properties ?? {});
   if (!props.length) return <p className="text-sm text-zinc-600 dark:text-zinc-400">{typeOf(schema)}</p>;
+  // A stacked list on phones, three columns from `sm` up (a table would squeeze the notes).
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="text-xs text-zinc-500 uppercase dark:text-zinc-400">
-          <tr>
-            <th className="py-1.5 pr-4 font-medium">Field</th>
-            <th className="py-1.5 pr-4 font-medium">Type</th>
-            <th className="py-1.5 font-medium">Notes</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-          {props.map(([name, s]) => (
-            <tr key={name} className="align-top">
-              <td className="py-1.5 pr-4 font-mono text-xs whitespace-nowrap text-zinc-900 dark:text-zinc-100">
-                {name}
-                {schema.required?.includes(name) && <span className="ml-1 text-red-600 dark:text-red-400" title="required">*</span>}
-              </td>
-              <td className="py-1.5 pr-4 font-mono text-xs text-zinc-700 dark:text-zinc-300">{typeOf(s)}</td>
-              <td className="py-1.5 text-zinc-600 dark:text-zinc-400">
-                {s.description && <Md text={s.description} />}
-                {constraints(s) && <span className="block text-xs text-zinc-500">{constraints(s)}</span>}
-                {s.type === "object" && s.properties && <div className="mt-1 rounded border border-zinc-200 p-2 dark:border-zinc-800"><Fields schema={s} /></div>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <div className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
+      {props.map(([name, s]) => (
+        <div key={name} className="grid gap-x-4 gap-y-0.5 py-1.5 sm:grid-cols-[minmax(8rem,14rem)_minmax(6rem,12rem)_1fr]">
+          <div className="font-mono text-xs break-all text-zinc-900 dark:text-zinc-100">
+            {name}
+            {schema.required?.includes(name) && <span className="ml-1 text-red-600 dark:text-red-400" title="required">*</span>}
+          </div>
+          <div className="font-mono text-xs break-words text-zinc-700 dark:text-zinc-300">{typeOf(s)}</div>
+          <div className="min-w-0 text-zinc-600 dark:text-zinc-400">
+            {s.description && <Md text={s.description} />}
+            {constraints(s) && <span className="block text-xs text-zinc-500">{constraints(s)}</span>}
+            {s.type === "object" && s.properties && (
+              <div className="mt-1 rounded border border-zinc-200 px-2 dark:border-zinc-800">
+                <Fields schema={s} />
+              </div>
+            )}
+          </div>
+        </div>
+      ))}
     </div>
   );
 }

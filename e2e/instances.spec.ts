@@ -1,0 +1,133 @@
+// Two production server processes on one PostgreSQL database (and one Redis), as behind a load
+// balancer: a revocation through one instance reaches the other's cache within 1 s; a per-key rate
+// limit is shared; SIGTERM under load loses no request-log entry. PostgreSQL only (PGlite is
+// single-process by design).
+import fs from "node:fs";
+import path from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import postgres from "postgres";
+import { signUp } from "./helpers";
+
+const baseDb = process.env.DATABASE_URL;
+test.skip(!baseDb, "needs PostgreSQL: several instances share one database");
+test.describe.configure({ timeout: 180_000 });
+
+const root = path.resolve(import.meta.dirname, "..");
+const name = `latchkey_e2e_multi_${randomBytes(4).toString("hex")}`;
+const ports = [3231, 3232];
+const urls = ports.map((p) => `http://127.0.0.1:${p}`);
+const procs: ChildProcess[] = [];
+const logs: string[] = ["", ""];
+
+function startInstance(i: number, dbUrl: string, secret: string): ChildProcess {
+  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      AUTH_SECRET: secret,
+      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      PORT: String(ports[i]),
+      HOST: "127.0.0.1",
+      LATCHKEY_SKIP_BUILD: "1", // Playwright's web server built the app already
+      VERIFY_MAX_RPS_PER_IP: "100000",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (logs[i] += d));
+  child.stderr!.on("data", (d) => (logs[i] += d));
+  return child;
+}
+
+async function waitUp(url: string) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).status < 500) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not start:\n${logs.join("\n")}`);
+}
+
+test.beforeAll(async () => {
+  const admin = postgres(baseDb!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const u = new URL(baseDb!);
+  u.pathname = `/${name}`;
+  const secret = randomBytes(33).toString("base64");
+  procs.push(startInstance(0, u.toString(), secret));
+  await waitUp(urls[0]); // the first applies the migrations
+  procs.push(startInstance(1, u.toString(), secret));
+  await waitUp(urls[1]);
+});
+
+test.afterAll(async () => {
+  for (const p of procs) if (p.exitCode === null) p.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 2000));
+  const admin = postgres(baseDb!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+});
+
+const verify = async (request: APIRequestContext, instance: number, key: string) =>
+  (await (await request.post(`${urls[instance]}/api/v1/keys/verify`, { data: { key } })).json()) as { code: string };
+
+test("two instances: revocation within 1 s, one shared rate limit, SIGTERM under load loses nothing", async ({ browser, request }) => {
+  // A person signs up on instance 0 and creates a key for their script.
+  const page = await (await browser.newContext({ baseURL: urls[0] })).newPage();
+  await signUp(page, "Multi Instance", "multi@example.com");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("textbox", { name: "Name" }).fill("Ops script");
+  await dialog.getByLabel("keys:read").check();
+  await dialog.getByLabel("keys:write").check();
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  const admin = { Authorization: `Bearer ${await dialog.getByTestId("new-token").inputValue()}` };
+  const create = async (body: object) => {
+    const res = await request.post(`${urls[0]}/api/v1/keys`, { headers: admin, data: body });
+    expect(res.status()).toBe(201);
+    return (await res.json()) as { key: { id: string }; token: string };
+  };
+
+  // Revoked through instance 0 while instance 1 has it cached: instance 1 says REVOKED within 1 s.
+  const doomed = await create({ name: "doomed" });
+  expect(await verify(request, 1, doomed.token)).toMatchObject({ code: "VALID" });
+  expect(await verify(request, 1, doomed.token)).toMatchObject({ code: "VALID" }); // now from instance 1's cache
+  expect((await request.post(`${urls[0]}/api/v1/keys/${doomed.key.id}/revoke`, { headers: admin })).status()).toBe(200);
+  const revokedAt = Date.now();
+  let code = "";
+  while (Date.now() - revokedAt < 1000 && code !== "REVOKED") code = (await verify(request, 1, doomed.token)).code;
+  expect(code).toBe("REVOKED");
+
+  // One limit across both instances (shared through Redis): 30 per day, 60 attempts alternating.
+  const limited = await create({ name: "limited", rateLimit: { limit: 30, windowSeconds: 86_400 } });
+  const codes = await Promise.all(Array.from({ length: 60 }, (_, i) => verify(request, i % 2, limited.token)));
+  const valid = codes.filter((c) => c.code === "VALID").length;
+  expect(valid).toBeGreaterThanOrEqual(30);
+  expect(valid).toBeLessThanOrEqual(33); // within 10% of the limit
+  expect(codes.filter((c) => c.code === "RATE_LIMITED").length).toBe(60 - valid);
+
+  // SIGTERM to instance 1 in the middle of a burst: every answered verification is in the log.
+  const busy = await create({ name: "busy" });
+  let answered = 0;
+  const burst = Array.from({ length: 400 }, () =>
+    fetch(`${urls[1]}/api/v1/keys/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key: busy.token }) })
+      .then(async (r) => {
+        if (r.status === 200 && (await r.json()).code === "VALID") answered++;
+      })
+      .catch(() => undefined), // refused after the server stopped accepting: never answered
+  );
+  while (answered < 50) await new Promise((r) => setTimeout(r, 5));
+  const exited = new Promise<number | null>((r) => procs[1].once("exit", (c) => r(c)));
+  procs[1].kill("SIGTERM");
+  await Promise.all(burst);
+  expect(await exited).toBe(0);
+  const log = await (await request.get(`${urls[0]}/api/v1/keys/${busy.key.id}/logs?perPage=1`, { headers: admin })).json();
+  expect(log.total).toBe(answered);
+  expect(logs[1]).toContain("[latchkey] stopped");
+  fs.writeFileSync(test.info().outputPath("instance-1.log"), logs[1]);
+});
