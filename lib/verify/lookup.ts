@@ -55,8 +55,7 @@ async function loadKeyRecord(hash: string): Promise<KeyRecord | null> {
  * The key for a presented token's hash, through the in-process cache: its current token, or its
  * previous token while the roll's grace period lasts (checked on every call, not only on load).
  */
-export async function lookupKeyByHash(hash: string, now: Date): Promise<KeyRecord | null> {
-  const t = now.getTime();
+export async function lookupKeyByHash(hash: string, t: number): Promise<KeyRecord | null> {
   let entry = cacheGet(hash, t);
   if (!entry) {
     const rec = await loadKeyRecord(hash);
