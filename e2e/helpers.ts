@@ -24,3 +24,15 @@ export async function snap(page: Page, info: TestInfo, name: string) {
   await page.screenshot({ path, fullPage: true });
   await info.attach(name, { path, contentType: "image/png" });
 }
+
+/** Creates a secret key from the API keys page with these permissions; returns its token (shown once). */
+export async function createKeyInUi(page: Page, name: string, permissions: string[]): Promise<string> {
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("textbox", { name: "Name" }).fill(name);
+  for (const p of permissions) await dialog.getByLabel(p).check();
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  const token = await dialog.getByTestId("new-token").inputValue();
+  await page.keyboard.press("Escape");
+  return token;
+}

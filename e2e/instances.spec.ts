@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import postgres from "postgres";
-import { signUp } from "./helpers";
+import { createKeyInUi, signUp } from "./helpers";
 
 const baseDb = process.env.DATABASE_URL;
 test.skip(!baseDb, "needs PostgreSQL: several instances share one database");
@@ -80,13 +80,7 @@ test("two instances: revocation within 1 s, one shared rate limit, SIGTERM under
   // A person signs up on instance 0 and creates a key for their script.
   const page = await (await browser.newContext({ baseURL: urls[0] })).newPage();
   await signUp(page, "Multi Instance", "multi@example.com");
-  await page.getByRole("button", { name: "Create API key" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByRole("textbox", { name: "Name" }).fill("Ops script");
-  await dialog.getByLabel("keys:read").check();
-  await dialog.getByLabel("keys:write").check();
-  await dialog.getByRole("button", { name: "Create", exact: true }).click();
-  const admin = { Authorization: `Bearer ${await dialog.getByTestId("new-token").inputValue()}` };
+  const admin = { Authorization: `Bearer ${await createKeyInUi(page, "Ops script", ["keys:read", "keys:write"])}` };
   const create = async (body: object) => {
     const res = await request.post(`${urls[0]}/api/v1/keys`, { headers: admin, data: body });
     expect(res.status()).toBe(201);

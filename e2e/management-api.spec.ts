@@ -1,19 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { signUp, snap } from "./helpers";
+import { createKeyInUi, signUp, snap } from "./helpers";
 
 test("a script manages keys with a key: create by API, seen in the UI, audited as the key; the reference documents it", async ({ browser }, info) => {
   const page = await (await browser.newContext()).newPage();
   await signUp(page, "Sam Script", "sam@example.com");
 
   // The person creates a key for their script, with keys:read and keys:write.
-  await page.getByRole("button", { name: "Create API key" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByRole("textbox", { name: "Name" }).fill("Deploy script");
-  await dialog.getByLabel("keys:read").check();
-  await dialog.getByLabel("keys:write").check();
-  await dialog.getByRole("button", { name: "Create", exact: true }).click();
-  const token = await dialog.getByTestId("new-token").inputValue();
-  await page.keyboard.press("Escape");
+  const token = await createKeyInUi(page, "Deploy script", ["keys:read", "keys:write"]);
 
   // The script: no key → 401 problem; with the key → creates a key (token once), idempotently.
   const anonymous = await page.request.get("/api/v1/keys");
