@@ -6,6 +6,7 @@ import { createKey } from "@/lib/keys/lifecycle";
 import { changeKey } from "@/lib/keys/status";
 import { generateToken } from "@/lib/keys/token";
 import { flushUsage } from "@/lib/verify/usage";
+import { publishKeyChange } from "@/lib/verify/invalidation";
 import * as keysRoute from "@/app/api/v1/keys/route";
 import * as keyRoute from "@/app/api/v1/keys/[id]/route";
 import * as rollRoute from "@/app/api/v1/keys/[id]/roll/route";
@@ -32,6 +33,9 @@ async function call(handler: Handler, c: Call) {
   const text = await res.text();
   return { res, status: res.status, json: text ? JSON.parse(text) : null };
 }
+
+/** After a change made behind the domain's back (a direct UPDATE), as every domain change does. */
+const evictKey = (keyId: string) => publishKeyChange({ keyIds: [keyId] });
 
 const verify = async (key: string, extra: Record<string, unknown> = {}) =>
   (await verifyRoute(new Request("http://latchkey.test/api/v1/keys/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, ...extra }) }))).json();
@@ -199,6 +203,19 @@ describe("management API", () => {
     const id = await target(); // owned by A's owner
     const { status, json } = await call(revokeRoute.POST, { method: "POST", path: `/api/v1/keys/${id}/revoke`, token: memberToken });
     expect([status, json.code]).toEqual([403, "ROLE_NOT_ALLOWED"]);
+  });
+
+  it("a suspended or expired key: 401 saying which", async () => {
+    const suspended = await createKey(ownerA, { name: `suspended ${uniq()}`, permissions: ["keys:read"] });
+    await changeKey(ownerA, "suspend", { keyId: suspended.key.id });
+    const expired = await createKey(ownerA, { name: `expired ${uniq()}`, permissions: ["keys:read"] });
+    await getDb().update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, expired.key.id));
+    await evictKey(expired.key.id);
+    for (const [token, code] of [[suspended.token, "SUSPENDED"], [expired.token, "EXPIRED"]] as const) {
+      const { status, json, res } = await call(keysRoute.GET, { method: "GET", path: "/api/v1/keys", token });
+      expect([status, json.code]).toEqual([401, code]);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    }
   });
 
   it("refuses a key sent in the URL, saying to use the header", async () => {
