@@ -75,6 +75,12 @@ function constraints(s: JsonSchema): string {
   return out.join(", ");
 }
 
+/** The object a field holds (directly, or as one branch of "object | null"), to list its fields too. */
+function nestedObject(s: JsonSchema): JsonSchema | undefined {
+  if (s.type === "object" && s.properties) return s;
+  return s.anyOf?.find((x) => x.type === "object" && x.properties);
+}
+
 function Fields({ schema }: { schema: JsonSchema }) {
   const props = Object.entries(schema.properties ?? {});
   if (!props.length) return <p className="text-sm text-zinc-600 dark:text-zinc-400">{typeOf(schema)}</p>;
@@ -91,9 +97,9 @@ function Fields({ schema }: { schema: JsonSchema }) {
           <div className="min-w-0 text-zinc-600 dark:text-zinc-400">
             {s.description && <Md text={s.description} />}
             {constraints(s) && <span className="block text-xs text-zinc-500">{constraints(s)}</span>}
-            {s.type === "object" && s.properties && (
+            {nestedObject(s) && (
               <div className="mt-1 rounded border border-zinc-200 px-2 dark:border-zinc-800">
-                <Fields schema={s} />
+                <Fields schema={nestedObject(s)!} />
               </div>
             )}
           </div>

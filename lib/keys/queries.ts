@@ -8,7 +8,7 @@ import { loadKey } from "./access";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { hashToken, parseToken } from "./token";
 import type { GracePeriod } from "./grace";
-import { isPerPage } from "../pagination";
+import { isPerPage, PER_PAGE_OPTIONS } from "../pagination";
 
 export const KEY_STATUS_FILTERS = ["active", "suspended", "revoked", "expired", "expiring", "owner_inactive"] as const;
 export const KEY_SORTS = ["name", "createdAt", "lastUsedAt", "expiresAt"] as const;
@@ -28,7 +28,8 @@ export const keyListQuerySchema = z.object({
     .number()
     .refine(isPerPage)
     .catch(25)
-    .default(25),
+    .default(25)
+    .describe(`Page size: ${PER_PAGE_OPTIONS.join(", ")}`),
 });
 export type KeyListQuery = z.infer<typeof keyListQuerySchema>;
 
