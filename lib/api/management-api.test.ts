@@ -255,6 +255,8 @@ describe("management API", () => {
       { params: Promise.resolve({}) } as never,
     );
     expect(notJson.status).toBe(400);
+    const huge = await call(keysRoute.POST, { method: "POST", path: "/api/v1/keys", token: tokens.full, body: { name: "huge", description: "x".repeat(70 * 1024) } });
+    expect([huge.status, huge.json.detail]).toEqual([400, "The body must be at most 64 KiB."]);
     const [row] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, id));
     expect(row.rateLimit).toBeNull();
     expect(row.environment).toBe("production");

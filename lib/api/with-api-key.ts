@@ -61,9 +61,11 @@ function toResponse(r: ApiResult, extraHeaders: Record<string, string>): Respons
 }
 
 async function readJsonBody(req: Request): Promise<unknown> {
+  const tooLarge = () => new ApiProblemError("invalid-request", `The body must be at most ${MAX_API_BODY_BYTES / 1024} KiB.`);
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_API_BODY_BYTES) throw tooLarge(); // refused before reading it
   const text = await req.text();
   if (!text.trim()) return undefined;
-  if (Buffer.byteLength(text) > MAX_API_BODY_BYTES) throw new ApiProblemError("invalid-request", `The body must be at most ${MAX_API_BODY_BYTES / 1024} KiB.`);
+  if (Buffer.byteLength(text) > MAX_API_BODY_BYTES) throw tooLarge();
   if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
     throw new ApiProblemError("invalid-request", "Content-Type: send the request body as application/json.", { field: "content-type" });
   }
