@@ -9,7 +9,12 @@ export const verifyRequestSchema = z.object({
   environment: z.enum(KEY_ENVIRONMENTS, { error: "environment must be production, staging or development" }).optional(),
   permissions: z.array(z.string().max(100), { error: "permissions must be an array of strings" }).max(100, "at most 100 permissions").optional(),
   method: z.string({ error: "method must be a string" }).max(16).regex(/^[A-Za-z]+$/, "method must be an HTTP method").optional(),
-  path: z.string({ error: "path must be a string" }).max(2048).startsWith("/", "path must start with /").optional(),
+  path: z
+    .string({ error: "path must be a string" })
+    .max(2048)
+    .startsWith("/", "path must start with /")
+    .refine((p) => !p.includes("\u0000"), "path must not contain a NUL character") // PostgreSQL text cannot store it
+    .optional(),
   ip: z.string({ error: "ip must be a string" }).max(64).optional(),
 });
 export type VerifyRequest = z.infer<typeof verifyRequestSchema>;

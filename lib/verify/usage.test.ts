@@ -64,6 +64,17 @@ describe("usage recording", () => {
     expect(rows.map((r) => r.path)).toEqual([path]);
   });
 
+  it("refuses a path PostgreSQL could not store (NUL), so one request cannot block the log", async () => {
+    const { ctx } = await makeTeam();
+    const { key, token } = await createKey(await ctx("owner"), { name: "nul path" });
+    const out = await call({ key: token, path: "/a\u0000b" });
+    expect([out.status, JSON.parse(out.body).field]).toEqual([400, "path"]);
+    await call({ key: token, path: "/fine" });
+    await flushUsage();
+    expect(usageStats().failing).toBe(false);
+    expect((await listRequestLog(key.id, { page: 1, perPage: 10 })).rows.map((r) => r.path)).toEqual(["/fine"]);
+  });
+
   it("health reports the database, the listener and the buffer", async () => {
     const res = await health();
     const body = await res.json();
