@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { AlertTriangle } from "lucide-react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Input } from "@/components/ui/field";
@@ -20,6 +21,14 @@ export function TokenReveal({ token, type, note }: { token: string; type: "secre
         <CopyButton value={token} label="Copy key" />
       </div>
       {note && <p className="text-xs text-zinc-500">{note}</p>}
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        Services check a key with <code className="font-mono">POST /api/v1/keys/verify</code>; a key with <code className="font-mono">keys:write</code> can also
+        manage keys. See the{" "}
+        <Link href="/docs/api" target="_blank" className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+          API reference
+        </Link>
+        .
+      </p>
     </div>
   );
 }
