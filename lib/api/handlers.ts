@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { getDb } from "../db";
 import { listAuditEvents } from "../audit/audit";
-import { createKey, rollKey, updateKey } from "../keys/lifecycle";
+import { createKey, EDITABLE_KEY_FIELDS, patchKey, rollKey } from "../keys/lifecycle";
 import { changeKey } from "../keys/status";
 import { getKey, keyListQuerySchema, listKeys } from "../keys/queries";
 import { toKeyView } from "../keys/view";
@@ -23,13 +23,17 @@ async function keyJson(ctx: OrgContext, id: string) {
   return toApiKey(toKeyView(ctx.membership, await getKey(ctx, id)));
 }
 
+/** One page of a list, as every list route answers it. */
+const pageResult = <T,>(data: T[], q: { page: number; perPage: number }, total: number) =>
+  ok({ data, page: q.page, perPage: q.perPage, total, totalPages: Math.max(1, Math.ceil(total / q.perPage)) });
+
 /** The query string as an object (the list schemas fall back to defaults for anything invalid). */
 const queryObject = (q: URLSearchParams) => Object.fromEntries(q.entries());
 
 export async function listKeysOp({ ctx, query }: ApiContext<Record<string, string>>): Promise<ApiResult> {
   const q = keyListQuerySchema.parse({ ...queryObject(query), org: undefined });
   const { rows, total } = await listKeys(ctx, q);
-  return ok({ data: rows.map((r) => toApiKey(toKeyView(ctx.membership, r))), page: q.page, perPage: q.perPage, total, totalPages: Math.max(1, Math.ceil(total / q.perPage)) });
+  return pageResult(rows.map((r) => toApiKey(toKeyView(ctx.membership, r))), q, total);
 }
 
 export async function createKeyOp({ ctx, body }: ApiContext<Record<string, string>>): Promise<ApiResult> {
@@ -41,32 +45,15 @@ export async function getKeyOp({ ctx, params }: ApiContext<IdParams>): Promise<A
   return ok(await keyJson(ctx, params.id));
 }
 
-/** What PATCH may change: any of these, each optional; anything else is refused by name. */
-const PATCHABLE = ["name", "description", "ownerId", "permissions", "rules", "ipAllowlist", "rateLimit", "expiresAt", "metadata", "externalId"] as const;
-
 export async function updateKeyOp({ ctx, params, body }: ApiContext<IdParams>): Promise<ApiResult> {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new ApiProblemError("invalid-request", "Send a JSON object with the fields to change.");
-  const unknown = Object.keys(body).filter((k) => !(PATCHABLE as readonly string[]).includes(k));
+  const unknown = Object.keys(body).filter((k) => !EDITABLE_KEY_FIELDS.includes(k));
   if (unknown.length) {
     const f = unknown[0];
-    const why = f === "type" || f === "environment" ? `${f} cannot be changed after creation` : `${f} is not a field of a key (fields: ${PATCHABLE.join(", ")})`;
+    const why = f === "type" || f === "environment" ? `${f} cannot be changed after creation` : `${f} is not a field of a key (fields: ${EDITABLE_KEY_FIELDS.join(", ")})`;
     throw new ApiProblemError("invalid-request", `${f}: ${why}.`, { field: f, errors: { [f]: [why] } });
   }
-  // A partial change: the key's current settings, overlaid with the fields sent.
-  const cur = await keyJson(ctx, params.id);
-  const current = {
-    name: cur.name,
-    description: cur.description,
-    ownerId: cur.ownerId,
-    permissions: cur.permissions,
-    rules: cur.rules,
-    ipAllowlist: cur.ipAllowlist,
-    rateLimit: cur.rateLimit,
-    expiresAt: cur.expiresAt,
-    metadata: cur.metadata,
-    externalId: cur.externalId,
-  };
-  await updateKey(ctx, { ...current, ...body, keyId: params.id });
+  await patchKey(ctx, params.id, body as Record<string, unknown>);
   return ok(await keyJson(ctx, params.id));
 }
 
@@ -99,13 +86,7 @@ export async function keyLogsOp({ ctx, params, query }: ApiContext<IdParams>): P
   const q = parseInput(logQuerySchema, queryObject(query));
   const key = await getKey(ctx, params.id); // 404 unless the key is in the caller's organization
   const { rows, total } = await listRequestLog(key.id, { page: q.page, perPage: q.perPage, code: q.code, since: q.since ? new Date(q.since) : undefined });
-  return ok({
-    data: rows.map((r) => ({ at: r.at.toISOString(), code: r.code, ip: r.ip, method: r.method, path: r.path })),
-    page: q.page,
-    perPage: q.perPage,
-    total,
-    totalPages: Math.max(1, Math.ceil(total / q.perPage)),
-  });
+  return pageResult(rows.map((r) => ({ at: r.at.toISOString(), code: r.code, ip: r.ip, method: r.method, path: r.path })), q, total);
 }
 
 export const auditQuerySchema = z.object({
@@ -125,8 +106,8 @@ export async function auditOp({ ctx, query }: ApiContext<Record<string, string>>
     from: q.from ? new Date(q.from) : undefined,
     to: q.to ? new Date(q.to) : undefined,
   });
-  return ok({
-    data: rows.map((e) => ({
+  return pageResult(
+    rows.map((e) => ({
       id: e.id,
       at: e.createdAt.toISOString(),
       action: e.action,
@@ -136,9 +117,7 @@ export async function auditOp({ ctx, query }: ApiContext<Record<string, string>>
       before: e.before,
       after: e.after,
     })),
-    page: q.page,
-    perPage: q.perPage,
+    q,
     total,
-    totalPages: Math.max(1, Math.ceil(total / q.perPage)),
-  });
+  );
 }

@@ -244,6 +244,15 @@ describe("management API", () => {
     expect(res.headers.get("ratelimit-policy")).toBe('"key";q=2;w=60');
   });
 
+  it("concurrent PATCHes of different fields both land", async () => {
+    const id = await target();
+    const patch = (body: object) => call(keyRoute.PATCH, { method: "PATCH", path: `/api/v1/keys/${id}`, token: tokens.full, body });
+    const results = await Promise.all([patch({ description: "from one script" }), patch({ externalId: "cus_from_another" })]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    const [row] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, id));
+    expect([row.description, row.externalId]).toEqual(["from one script", "cus_from_another"]);
+  });
+
   it("names the field of bad input, and changes nothing", async () => {
     const id = await target();
     const bad = await call(keyRoute.PATCH, { method: "PATCH", path: `/api/v1/keys/${id}`, token: tokens.full, body: { rateLimit: { limit: 0, windowSeconds: 60 } } });

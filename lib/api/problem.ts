@@ -54,12 +54,3 @@ export class ApiProblemError extends Error {
     super(detail);
   }
 }
-
-export function problemResponse(type: ProblemType, detail: string, extra: Partial<ApiProblem> = {}, headers: Record<string, string> = {}): Response {
-  const { status, title } = PROBLEMS[type];
-  const body: ApiProblem = { type: problemTypeUri(type), title, status, detail, ...extra };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...headers },
-  });
-}

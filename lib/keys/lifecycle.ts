@@ -10,7 +10,7 @@ import { parseInput } from "../validation";
 import { isAdminRole } from "../orgs/roles";
 import type { OrgContext } from "../orgs/organizations";
 import { assertCanManageKey, auditView, effectiveStatus, loadKey } from "./access";
-import { createKeySchema, rollKeySchema, updateKeySchema } from "./input";
+import { createKeySchema, keyIdSchema, rollKeySchema, updateKeySchema } from "./input";
 import { IpAllowlistError, parseAllowlist } from "./ip-allowlist";
 import { validatePermissions } from "./permissions";
 import { checkExpiryAgainstPolicy, policyOf } from "./policy";
@@ -165,14 +165,31 @@ export async function createDefaultPublicKey(tx: DbOrTx, org: Organization, owne
   });
 }
 
-export async function updateKey(ctx: OrgContext, input: unknown): Promise<ApiKey> {
-  const data = parseInput(updateKeySchema, input);
+/** A key's editable settings, in the shape updateKeySchema reads. */
+function settingsOf(k: ApiKey) {
+  return {
+    name: k.name,
+    description: k.description,
+    ownerId: k.ownerId,
+    permissions: k.permissions,
+    rules: k.rules,
+    ipAllowlist: k.ipAllowlist,
+    rateLimit: k.rateLimit && k.rateLimitWindowMs ? { limit: k.rateLimit, windowSeconds: k.rateLimitWindowMs / 1000 } : null,
+    expiresAt: k.expiresAt,
+    metadata: k.metadata,
+    externalId: k.externalId,
+  };
+}
+
+/** Validates and writes new settings; `input` is built from the key as locked in the transaction. */
+async function applyUpdate(ctx: OrgContext, keyId: string, input: (current: ApiKey) => unknown): Promise<ApiKey> {
   const now = new Date();
   try {
     const updated = await getDb().transaction(async (tx) => {
-      const current = await loadKey(tx, ctx, data.keyId, true);
+      const current = await loadKey(tx, ctx, keyId, true);
       assertCanManageKey(ctx, current);
       if (current.status === "revoked") throw new ConflictError("A revoked key cannot be edited.");
+      const data = parseInput(updateKeySchema, input(current));
       const settings = await resolveSettings(tx, ctx, data, current.type, current, now);
       const [key] = await tx.update(apiKeys).set({ ...settings, updatedAt: now }).where(eq(apiKeys.id, current.id)).returning();
       await recordAudit(tx, {
@@ -191,6 +208,23 @@ export async function updateKey(ctx: OrgContext, input: unknown): Promise<ApiKey
     if (isUniqueViolation(e)) throw fieldError("name", "Another key of this organization already has this name");
     throw e;
   }
+}
+
+/** Replaces every setting (the edit form sends them all). */
+export async function updateKey(ctx: OrgContext, input: unknown): Promise<ApiKey> {
+  const { keyId } = parseInput(keyIdSchema, input);
+  return applyUpdate(ctx, keyId, () => input);
+}
+
+/** The settings that can change after creation (type and environment cannot). */
+export const EDITABLE_KEY_FIELDS = Object.keys(updateKeySchema.shape).filter((f) => f !== "keyId");
+
+/**
+ * Changes only the settings present in `patch`; the rest keep the values they have when the key
+ * is locked, so two concurrent patches of different fields both land.
+ */
+export async function patchKey(ctx: OrgContext, keyId: string, patch: Record<string, unknown>): Promise<ApiKey> {
+  return applyUpdate(ctx, keyId, (current) => ({ ...settingsOf(current), ...patch, keyId }));
 }
 
 /**
