@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checksum, crc32, generateToken, hashToken, parseToken, KEY_ENVIRONMENTS, KEY_TYPES } from "./token";
+import { checksum, crc32, generateToken, hashToken, isWellFormedToken, parseToken, KEY_ENVIRONMENTS, KEY_TYPES } from "./token";
 
 describe("key tokens", () => {
   it("crc32 matches the standard check value", () => {
@@ -21,8 +21,11 @@ describe("key tokens", () => {
     const token = generateToken("secret", "production");
     for (let i = 8; i < token.length; i++) {
       const c = token[i] === "a" ? "b" : "a";
-      expect(parseToken(token.slice(0, i) + c + token.slice(i + 1)), `typo at ${i}`).toBeNull();
+      const typo = token.slice(0, i) + c + token.slice(i + 1);
+      expect(parseToken(typo), `typo at ${i}`).toBeNull();
+      expect(isWellFormedToken(typo), `typo at ${i}`).toBe(false);
     }
+    expect(isWellFormedToken(token)).toBe(true);
     expect(parseToken("xk" + token.slice(2))).toBeNull();
     expect(parseToken(token.replace("_prod_", "_test_"))).toBeNull();
     expect(parseToken(token + "a")).toBeNull();

@@ -1,6 +1,6 @@
 // Owns the key token format: <sk|pk>_<prod|stg|dev>_<22 random base62><6 base62 CRC32>, and its hash.
 // The checksum lets a typo or a made-up key be refused without touching the database.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { randomBase62 } from "../ids";
 
 import type { KeyEnvironment, KeyType } from "./key-names";
@@ -27,11 +27,14 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-export function crc32(text: string): number {
+/** CRC-32 of `text` (of its first `end` characters when given). */
+export function crc32(text: string, end = text.length): number {
   let crc = 0xffffffff;
-  for (let i = 0; i < text.length; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
+  for (let i = 0; i < end; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
+
+const DIGIT_VALUE = new Map([...ALPHABET].map((c, i) => [c.charCodeAt(0), i]));
 
 function base62Fixed(n: number, width: number): string {
   let out = "";
@@ -57,16 +60,25 @@ export function generateToken(type: KeyType, environment: KeyEnvironment): strin
 
 export type ParsedToken = { type: KeyType; environment: KeyEnvironment; prefix: string; last4: string };
 
+/**
+ * True when a presented token has the right shape and checksum (no database needed). Allocates
+ * nothing: it runs on every verification.
+ */
+export function isWellFormedToken(token: unknown): token is string {
+  if (typeof token !== "string" || token.length > 64 || !TOKEN_RE.test(token)) return false;
+  const end = token.length - CHECKSUM_LENGTH;
+  let sum = 0;
+  for (let i = end; i < token.length; i++) sum = sum * 62 + DIGIT_VALUE.get(token.charCodeAt(i))!;
+  return sum === crc32(token, end);
+}
+
 /** Parses a presented token; null when its shape or checksum is wrong (no database needed). */
 export function parseToken(token: unknown): ParsedToken | null {
-  if (typeof token !== "string" || token.length > 64) return null;
-  const m = TOKEN_RE.exec(token);
-  if (!m) return null;
-  const body = token.slice(0, token.length - CHECKSUM_LENGTH);
-  if (checksum(body) !== token.slice(-CHECKSUM_LENGTH)) return null;
+  if (!isWellFormedToken(token)) return null;
+  const m = TOKEN_RE.exec(token)!;
   return { type: TYPE_OF[m[1]], environment: ENV_OF[m[2]], prefix: `${m[1]}_${m[2]}_`, last4: token.slice(-4) };
 }
 
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hash("sha256", token, "hex"); // one-shot: no Hash object per verification
 }

@@ -1,7 +1,8 @@
 // Owns POST /api/v1/keys/verify as plain data in, plain data out, so both doors (Next's route
 // handler and server.ts's fast path) give byte-for-byte the same answers.
 import { MAX_VERIFY_BODY_BYTES, parseVerifyBody } from "./request";
-import { verifyKey } from "./verify";
+import { verifyKey, type VerifyOutcome } from "./verify";
+import type { MaybePromise } from "../maybe-promise";
 import { ipAllowed } from "./ip-guard";
 import { env } from "../env";
 
@@ -16,7 +17,19 @@ function problem(status: number, title: string, detail: string, field?: string):
   };
 }
 
-export async function answerVerify(call: RawVerifyCall): Promise<RawVerifyAnswer> {
+const unavailable = (e: unknown): RawVerifyAnswer => {
+  console.error("[verify] unexpected error", e);
+  return problem(503, "Verification unavailable", "Latchkey could not verify the key right now. Retry shortly.");
+};
+
+const toAnswer = (out: VerifyOutcome): RawVerifyAnswer => ({
+  status: out.status,
+  headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...out.headers },
+  body: JSON.stringify(out.body),
+});
+
+/** The answer; synchronous when verification is (a cached key), a promise otherwise. */
+export function answerVerify(call: RawVerifyCall): MaybePromise<RawVerifyAnswer> {
   try {
     if (!ipAllowed(call.clientIp ?? "unknown", env().VERIFY_MAX_RPS_PER_IP, Date.now())) {
       const p = problem(429, "Too many requests", "This address is sending verification requests too fast. Slow down and retry.");
@@ -27,10 +40,9 @@ export async function answerVerify(call: RawVerifyCall): Promise<RawVerifyAnswer
     }
     const parsed = parseVerifyBody(call.body, call.contentType);
     if (!parsed.ok) return problem(400, parsed.problem.title, parsed.problem.detail, parsed.problem.field);
-    const out = await verifyKey({ request: parsed.value, clientIp: call.clientIp, authorization: call.authorization });
-    return { status: out.status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...out.headers }, body: JSON.stringify(out.body) };
+    const out = verifyKey({ request: parsed.value, clientIp: call.clientIp, authorization: call.authorization });
+    return out instanceof Promise ? out.then(toAnswer, unavailable) : toAnswer(out);
   } catch (e) {
-    console.error("[verify] unexpected error", e);
-    return problem(503, "Verification unavailable", "Latchkey could not verify the key right now. Retry shortly.");
+    return unavailable(e);
   }
 }

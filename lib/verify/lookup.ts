@@ -5,6 +5,7 @@ import { parseRules, type RuleSet } from "../keys/rules";
 import { compileAllowlist } from "../keys/ip-allowlist";
 import { cacheGet, cacheSet } from "./cache";
 import { effectivePermissions } from "../keys/caps";
+import type { MaybePromise } from "../maybe-promise";
 
 export type KeyRecord = {
   key: ApiKey;
@@ -54,15 +55,18 @@ async function loadKeyRecord(hash: string): Promise<KeyRecord | null> {
 /**
  * The key for a presented token's hash, through the in-process cache: its current token, or its
  * previous token while the roll's grace period lasts (checked on every call, not only on load).
+ * Synchronous on a cache hit; a promise only when the database must be asked.
  */
-export async function lookupKeyByHash(hash: string, t: number): Promise<KeyRecord | null> {
-  let entry = cacheGet(hash, t);
-  if (!entry) {
-    const rec = await loadKeyRecord(hash);
+export function lookupKeyByHash(hash: string, t: number): MaybePromise<KeyRecord | null> {
+  const entry = cacheGet(hash, t);
+  if (entry) return usableFor(entry.rec, hash, t);
+  return loadKeyRecord(hash).then((rec) => {
     cacheSet(hash, rec, t);
-    entry = { rec, expiresAt: 0 };
-  }
-  const rec = entry.rec;
+    return usableFor(rec, hash, t);
+  });
+}
+
+function usableFor(rec: KeyRecord | null, hash: string, t: number): KeyRecord | null {
   if (rec?.viaPreviousToken && !(rec.key.previousHash === hash && rec.key.previousHashExpiresAt && rec.key.previousHashExpiresAt.getTime() > t)) return null;
   return rec;
 }

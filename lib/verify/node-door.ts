@@ -1,7 +1,7 @@
 // Door 2 of POST /api/v1/keys/verify: answered straight from node:http, before Next is involved.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_VERIFY_BODY_BYTES } from "./request";
-import { answerVerify } from "./endpoint";
+import { answerVerify, type RawVerifyAnswer } from "./endpoint";
 
 export const VERIFY_PATH = "/api/v1/keys/verify";
 
@@ -22,16 +22,21 @@ export function handleVerify(req: IncomingMessage, res: ServerResponse, clientIp
   });
   req.on("error", () => res.destroy());
   req.on("end", () => {
-    void answerVerify({
+    const out = answerVerify({
       body: tooLarge ? "" : Buffer.concat(chunks).toString("utf8"),
       tooLarge,
       contentType: req.headers["content-type"] ?? null,
       clientIp,
       authorization: req.headers.authorization ?? null,
-    }).then((out) => {
-      out.headers["Content-Length"] = String(Buffer.byteLength(out.body));
-      res.writeHead(out.status, out.headers);
-      res.end(out.body);
     });
+    // A cached key is answered in this same tick; anything that waits answers when it settles.
+    if (out instanceof Promise) void out.then((o) => send(res, o));
+    else send(res, out);
   });
+}
+
+function send(res: ServerResponse, out: RawVerifyAnswer): void {
+  out.headers["Content-Length"] = String(Buffer.byteLength(out.body));
+  res.writeHead(out.status, out.headers);
+  res.end(out.body);
 }

@@ -3,6 +3,7 @@
 // instance falls back to its own exact counts, logs a warning, and returns to Redis once it answers.
 import Redis from "ioredis";
 import { env } from "../env";
+import type { MaybePromise } from "../maybe-promise";
 
 export type RateDecision = { allowed: boolean; limit: number; remaining: number; resetAt: number; windowSeconds: number };
 type Window = { resetAt: number; count: number };
@@ -32,26 +33,33 @@ export class RateLimiter {
     this.degraded = true;
   }
 
-  /** Counts one request for `keyId` and says whether it is within the limit. */
-  async consume(keyId: string, limit: number, windowMs: number, now: number): Promise<RateDecision> {
+  /** Counts one request for `keyId` and says whether it is within the limit (synchronous without Redis). */
+  consume(keyId: string, limit: number, windowMs: number, now: number): MaybePromise<RateDecision> {
     const windowStart = Math.floor(now / windowMs) * windowMs;
     const resetAt = windowStart + windowMs;
-    const windowSeconds = Math.round(windowMs / 1000);
-    let count: number | null = null;
+    const decision = (count: number): RateDecision => ({ allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetAt, windowSeconds: Math.round(windowMs / 1000) });
     if (this.redis?.status === "ready") {
+      const k = `latchkey:rl:${keyId}:${windowStart}`;
+      const local = (e?: unknown) => {
+        if (e) this.fallBack(e);
+        return decision(this.countLocally(keyId, resetAt, now));
+      };
       try {
-        const k = `latchkey:rl:${keyId}:${windowStart}`;
-        const res = await this.redis.multi().incr(k).pexpire(k, windowMs + 1000).exec();
-        count = Number(res?.[0]?.[1]);
-        if (!Number.isFinite(count)) count = null;
+        return this.redis
+          .multi()
+          .incr(k)
+          .pexpire(k, windowMs + 1000)
+          .exec()
+          .then((res) => {
+            const count = Number(res?.[0]?.[1]);
+            return Number.isFinite(count) ? decision(count) : local();
+          }, (e: unknown) => local(e ?? new Error("no reply")));
       } catch (e) {
-        this.fallBack(e);
+        return local(e);
       }
-    } else if (this.redis && !this.degraded) {
-      this.fallBack(new Error(`connection ${this.redis.status}`));
     }
-    if (count === null) count = this.countLocally(keyId, resetAt, now);
-    return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetAt, windowSeconds };
+    if (this.redis && !this.degraded) this.fallBack(new Error(`connection ${this.redis.status}`));
+    return decision(this.countLocally(keyId, resetAt, now));
   }
 
   private countLocally(keyId: string, resetAt: number, now: number): number {

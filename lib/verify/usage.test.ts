@@ -6,7 +6,7 @@ import { changeKey } from "@/lib/keys/status";
 import { generateToken } from "@/lib/keys/token";
 import { GET as health } from "@/app/api/health/route";
 import { answerVerify } from "./endpoint";
-import { flushUsage, usageStats } from "./usage";
+import { FLUSH_AT_ENTRIES, flushUsage, usageStats } from "./usage";
 import { listRequestLog, purgeRequestLogs, usageByHour, usageLast24h } from "./usage-queries";
 import { ipAllowed } from "./ip-guard";
 import { makeTeam } from "@/test/factories";
@@ -52,6 +52,18 @@ describe("usage recording", () => {
     await call({ key: token });
     await flushUsage();
     expect((await listRequestLog(key.id, { page: 1, perPage: 10 })).total).toBe(1);
+  });
+
+  it("writes rows once 1,000 are waiting, without the timer; last used then names the newest use", async () => {
+    const { ctx } = await makeTeam();
+    const { key, token } = await createKey(await ctx("owner"), { name: "busy" });
+    for (let i = 0; i < FLUSH_AT_ENTRIES - 1; i++) await call({ key: token }, "192.0.2.1");
+    await call({ key: token }, "198.51.100.7"); // the 1,000th starts a write
+    for (let i = 0; i < 100 && (await listRequestLog(key.id, { page: 1, perPage: 1 })).total < FLUSH_AT_ENTRIES; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await listRequestLog(key.id, { page: 1, perPage: 1 })).total).toBe(FLUSH_AT_ENTRIES);
+    await flushUsage();
+    const [k] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(k.lastUsedIp).toBe("198.51.100.7");
   });
 
   it("records a path with tabs, newlines and backslashes exactly as sent", async () => {

@@ -1,6 +1,7 @@
-// Owns usage recording: every verification of an existing key is buffered in memory and written
-// in batches (request-log rows + last-used time/address) at least every second or 1,000 entries.
-// The request path only pushes to the buffer. The buffer is bounded; while the database is down
+// Owns usage recording: every verification of an existing key is buffered in memory and its
+// request-log rows are written in batches (one COPY each) at least every second or 1,000 entries;
+// each key's last-used time/address follows once a second (one UPDATE for every key used). The
+// request path only pushes to the buffer. The buffer is bounded; while the database is down
 // entries are kept and retried, and past the bound new entries are dropped and counted.
 import { sql } from "drizzle-orm";
 import { Readable } from "node:stream";
@@ -15,10 +16,20 @@ export const FLUSH_AT_ENTRIES = 1000;
 export const MAX_BUFFERED = 200_000;
 const BATCH = 5000;
 
-type UsageState = { buffer: UsageEntry[]; dropped: number; timer?: NodeJS.Timeout; flushing?: Promise<void>; failing: boolean };
+type LastUse = { atMs: number; ip: string | null };
+type UsageState = {
+  buffer: UsageEntry[];
+  dropped: number;
+  timer?: NodeJS.Timeout;
+  flushing?: Promise<void>;
+  failing: boolean;
+  /** Newest use per key among the rows already written, waiting for the next last-used update. */
+  lastUse: Map<string, LastUse>;
+  lastUseWanted: boolean;
+};
 const KEY = Symbol.for("latchkey.verify.usage");
 const store = globalThis as unknown as { [KEY]?: UsageState };
-const state = (store[KEY] ??= { buffer: [], dropped: 0, failing: false });
+const state: UsageState = (store[KEY] ??= { buffer: [], dropped: 0, failing: false, lastUse: new Map(), lastUseWanted: false });
 
 export function recordUsage(entry: UsageEntry): void {
   if (state.buffer.length >= MAX_BUFFERED) {
@@ -26,7 +37,7 @@ export function recordUsage(entry: UsageEntry): void {
     return;
   }
   state.buffer.push(entry);
-  if (state.buffer.length >= FLUSH_AT_ENTRIES && !state.flushing) void flushUsage();
+  if (state.buffer.length >= FLUSH_AT_ENTRIES && !state.flushing) void startFlush(false);
 }
 
 // COPY text format: a backslash, tab, newline or carriage return inside a value is escaped; NULL is \N.
@@ -54,14 +65,14 @@ function copyText(batch: UsageEntry[]): string {
 
 const LOG_COLUMNS = "key_id, organization_id, at, code, ip, method, path";
 
-/** Latest use per key in the batch, as JSON for jsonb_to_recordset (one parameter, any number of keys). */
-function lastUsedJson(batch: UsageEntry[]): string {
-  const latest = new Map<string, UsageEntry>();
-  for (const e of batch) {
-    const cur = latest.get(e.keyId);
-    if (!cur || cur.atMs <= e.atMs) latest.set(e.keyId, e);
-  }
-  return JSON.stringify([...latest.values()].map((e) => ({ id: e.keyId, at: new Date(e.atMs).toISOString(), ip: e.ip })));
+function noteLastUse(keyId: string, use: LastUse): void {
+  const cur = state.lastUse.get(keyId);
+  if (!cur || cur.atMs <= use.atMs) state.lastUse.set(keyId, use);
+}
+
+/** Latest use per key, as JSON for jsonb_to_recordset (one parameter, any number of keys). */
+function lastUseJson(uses: Map<string, LastUse>): string {
+  return JSON.stringify(Array.from(uses, ([id, u]) => ({ id, at: new Date(u.atMs).toISOString(), ip: u.ip })));
 }
 // The statement around its one parameter ($1 on postgres.js, a drizzle parameter on PGlite).
 const LAST_USED_UPDATE = [
@@ -69,47 +80,74 @@ const LAST_USED_UPDATE = [
   "::jsonb) as v(id text, at timestamptz, ip text) where api_key.id = v.id and (api_key.last_used_at is null or api_key.last_used_at < v.at)",
 ] as const;
 
-async function writeBatch(batch: UsageEntry[]): Promise<void> {
+async function writeRows(batch: UsageEntry[]): Promise<void> {
   const pg = postgresClient();
   if (pg) {
-    // PostgreSQL: COPY, the cheapest way in for the database (which may share the machine's
-    // cores with the verifications it records).
-    await pg.begin(async (tx) => {
-      const writable = await tx.unsafe(`copy key_request_log (${LOG_COLUMNS}) from stdin`).writable();
-      await pipeline(Readable.from([copyText(batch)]), writable);
-      await tx.unsafe(LAST_USED_UPDATE.join("$1"), [lastUsedJson(batch)]);
-    });
+    // PostgreSQL: COPY (one statement, so all or nothing), the cheapest way in for the database,
+    // which may share the machine's cores with the verifications it records.
+    const writable = await pg.unsafe(`copy key_request_log (${LOG_COLUMNS}) from stdin`).writable();
+    await pipeline(Readable.from([copyText(batch)]), writable);
     return;
   }
   // Embedded PGlite (one process, no COPY from a stream): columns as JSON arrays + unnest.
   const arr = (xs: unknown[], type: string) => sql`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))::${sql.raw(type)}[]`;
-  await getDb().transaction(async (tx) => {
-    await tx.execute(sql`
-      insert into key_request_log (${sql.raw(LOG_COLUMNS)})
-      select * from unnest(
-        ${arr(batch.map((e) => e.keyId), "text")}, ${arr(batch.map((e) => e.organizationId), "text")},
-        ${arr(batch.map((e) => new Date(e.atMs).toISOString()), "timestamptz")}, ${arr(batch.map((e) => e.code), "text")},
-        ${arr(batch.map((e) => e.ip), "text")}, ${arr(batch.map((e) => e.method), "text")}, ${arr(batch.map((e) => e.path), "text")})`);
-    await tx.execute(sql`${sql.raw(LAST_USED_UPDATE[0])}${lastUsedJson(batch)}${sql.raw(LAST_USED_UPDATE[1])}`);
-  });
+  await getDb().execute(sql`
+    insert into key_request_log (${sql.raw(LOG_COLUMNS)})
+    select * from unnest(
+      ${arr(batch.map((e) => e.keyId), "text")}, ${arr(batch.map((e) => e.organizationId), "text")},
+      ${arr(batch.map((e) => new Date(e.atMs).toISOString()), "timestamptz")}, ${arr(batch.map((e) => e.code), "text")},
+      ${arr(batch.map((e) => e.ip), "text")}, ${arr(batch.map((e) => e.method), "text")}, ${arr(batch.map((e) => e.path), "text")})`);
 }
 
-/** Writes everything buffered so far (one flush at a time). Failed batches go back to the front. */
-export function flushUsage(): Promise<void> {
+async function writeLastUse(uses: Map<string, LastUse>): Promise<void> {
+  const pg = postgresClient();
+  if (pg) await pg.unsafe(LAST_USED_UPDATE.join("$1"), [lastUseJson(uses)]);
+  else await getDb().execute(sql`${sql.raw(LAST_USED_UPDATE[0])}${lastUseJson(uses)}${sql.raw(LAST_USED_UPDATE[1])}`);
+}
+
+function failed(e: unknown): void {
+  if (!state.failing) console.warn(`[latchkey] could not write usage (${(e as Error).message}); keeping ${state.buffer.length} entries and retrying`);
+  state.failing = true;
+}
+
+function succeeded(): void {
+  if (state.failing) console.log("[latchkey] usage recording recovered");
+  state.failing = false;
+}
+
+/**
+ * Writes everything buffered so far, one flush at a time; failed batches go back to the front.
+ * `lastUse`: also update the keys' last-used time (the timer and explicit flushes; a flush
+ * started because 1,000 entries are waiting writes only rows, so a busy key costs one update a
+ * second rather than one per batch).
+ */
+function startFlush(lastUse: boolean): Promise<void> {
+  if (lastUse) state.lastUseWanted = true; // an in-flight flush picks this up before it settles
   if (state.flushing) return state.flushing;
   const run = (async () => {
     while (state.buffer.length) {
       const batch = state.buffer.splice(0, BATCH);
       try {
-        await writeBatch(batch);
-        if (state.failing) console.log("[latchkey] usage recording recovered");
-        state.failing = false;
+        await writeRows(batch);
       } catch (e) {
         state.buffer.unshift(...batch);
-        if (!state.failing) console.warn(`[latchkey] could not write usage (${(e as Error).message}); keeping ${state.buffer.length} entries and retrying`);
-        state.failing = true;
-        return;
+        return failed(e);
       }
+      for (const e of batch) noteLastUse(e.keyId, e);
+      succeeded();
+    }
+    if (!state.lastUseWanted) return;
+    state.lastUseWanted = false;
+    if (!state.lastUse.size) return;
+    const uses = state.lastUse;
+    state.lastUse = new Map();
+    try {
+      await writeLastUse(uses);
+      succeeded();
+    } catch (e) {
+      for (const [id, u] of uses) noteLastUse(id, u); // newer uses noted meanwhile win
+      state.lastUseWanted = true;
+      failed(e);
     }
   })();
   // Cleared after assignment: with an empty buffer `run` settles before this line is reached.
@@ -120,9 +158,15 @@ export function flushUsage(): Promise<void> {
   return run;
 }
 
+/** Writes every buffered row and every key's last use (tests, shutdown, and the timer). */
+export async function flushUsage(): Promise<void> {
+  if (state.flushing) await state.flushing;
+  await startFlush(true);
+}
+
 export function startUsageFlusher(): void {
   if (state.timer) return;
-  state.timer = setInterval(() => void flushUsage(), FLUSH_EVERY_MS);
+  state.timer = setInterval(() => void startFlush(true), FLUSH_EVERY_MS);
   state.timer.unref();
 }
 
@@ -131,7 +175,6 @@ export async function stopUsageFlusher(): Promise<void> {
   clearInterval(state.timer);
   state.timer = undefined;
   await flushUsage();
-  if (state.flushing) await state.flushing;
 }
 
 export function usageStats(): { buffered: number; dropped: number; failing: boolean } {

@@ -1,12 +1,13 @@
 // Owns the verification core (no Next.js): given a parsed request, the client address and the
 // optional Authorization header, it answers status, headers and body exactly as PRODUCT.md says.
 import { rulesAllow } from "../keys/rules";
-import { hashToken, parseToken } from "../keys/token";
+import { hashToken, isWellFormedToken } from "../keys/token";
 import type { VerifyCode } from "./codes";
 import { lookupKeyByHash, type KeyRecord } from "./lookup";
 import { rateLimiter, type RateDecision } from "./rate-limit";
 import type { VerifyRequest } from "./request";
 import { recordUsage } from "./usage";
+import { after, type MaybePromise } from "../maybe-promise";
 
 export type VerifyBody = {
   valid: boolean;
@@ -46,12 +47,12 @@ function statusCode(rec: KeyRecord, nowMs: number): VerifyCode | null {
 }
 
 /** A verifier key: a live secret key whose owner's role lets it use keys:verify. */
-async function resolveVerifier(authorization: string | null | undefined, nowMs: number): Promise<KeyRecord | null> {
-  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-  if (!m || !parseToken(m[1])) return null;
-  const rec = await lookupKeyByHash(hashToken(m[1]), nowMs);
-  if (!rec || rec.key.type !== "secret" || statusCode(rec, nowMs)) return null;
-  return rec.effectivePermissions.includes("keys:verify") ? rec : null;
+function resolveVerifier(authorization: string, nowMs: number): MaybePromise<KeyRecord | null> {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!m || !isWellFormedToken(m[1])) return null;
+  return after(lookupKeyByHash(hashToken(m[1]), nowMs), (rec) =>
+    rec && rec.key.type === "secret" && !statusCode(rec, nowMs) && rec.effectivePermissions.includes("keys:verify") ? rec : null,
+  );
 }
 
 function identity(rec: KeyRecord): VerifyBody {
@@ -84,7 +85,7 @@ export type VerifyResult = VerifyOutcome & {
 };
 
 /** The code for an existing key, in the contract's order, with the rate decision when one was taken. */
-async function decide(rec: KeyRecord, req: VerifyRequest, ip: string | null, nowMs: number): Promise<{ code: VerifyCode; rate?: RateDecision }> {
+function decide(rec: KeyRecord, req: VerifyRequest, ip: string | null, nowMs: number): MaybePromise<{ code: VerifyCode; rate?: RateDecision }> {
   const k = rec.key;
   const status = statusCode(rec, nowMs);
   if (status) return { code: status };
@@ -93,26 +94,34 @@ async function decide(rec: KeyRecord, req: VerifyRequest, ip: string | null, now
   if (!rulesAllow(rec.rules, req.method, req.path)) return { code: "RULE_DENIED" };
   if (req.permissions) for (const p of req.permissions) if (!rec.effectivePermissions.includes(p)) return { code: "INSUFFICIENT_PERMISSIONS" };
   if (!k.rateLimit || !k.rateLimitWindowMs) return { code: "VALID" };
-  const rate = await rateLimiter().consume(k.id, k.rateLimit, k.rateLimitWindowMs, nowMs);
-  return { code: rate.allowed ? "VALID" : "RATE_LIMITED", rate };
+  return after(rateLimiter().consume(k.id, k.rateLimit, k.rateLimitWindowMs, nowMs), (rate) => ({ code: rate.allowed ? "VALID" : "RATE_LIMITED", rate }));
 }
 
-/** Verifies a token and also returns the key it resolved to. */
-export async function verifyWithRecord(input: VerifyInput): Promise<VerifyResult> {
+/**
+ * Verifies a token and also returns the key it resolved to. Synchronous for a cached key without
+ * Redis (the common case, and the one the benchmark measures); a promise when something must wait.
+ */
+export function verifyWithRecord(input: VerifyInput): MaybePromise<VerifyResult> {
   // Epoch milliseconds throughout: no Date object on the hot path.
   const nowMs = input.now ? input.now.getTime() : Date.now();
   const req = input.request;
-  if (!parseToken(req.key)) return { status: 200, headers: {}, body: { valid: false, code: "MALFORMED" }, record: null };
-  const verifier = input.authorization ? await resolveVerifier(input.authorization, nowMs) : null;
-  const rec = await lookupKeyByHash(hashToken(req.key), nowMs);
-  // A verifier key sees only its own organization's keys.
-  if (!rec || (verifier && verifier.key.organizationId !== rec.key.organizationId)) {
-    return { status: 200, headers: {}, body: { valid: false, code: "NOT_FOUND" }, record: null };
-  }
-  const ip = verifier && req.ip ? req.ip : input.clientIp;
-  const { code, rate } = await decide(rec, req, ip, nowMs);
+  if (!isWellFormedToken(req.key)) return { status: 200, headers: {}, body: { valid: false, code: "MALFORMED" }, record: null };
+  const verifier = input.authorization ? resolveVerifier(input.authorization, nowMs) : null;
+  return after(verifier, (verifier) =>
+    after(lookupKeyByHash(hashToken(req.key), nowMs), (rec): MaybePromise<VerifyResult> => {
+      // A verifier key sees only its own organization's keys.
+      if (!rec || (verifier && verifier.key.organizationId !== rec.key.organizationId)) {
+        return { status: 200, headers: {}, body: { valid: false, code: "NOT_FOUND" }, record: null };
+      }
+      const ip = verifier && req.ip ? req.ip : input.clientIp;
+      return after(decide(rec, req, ip, nowMs), ({ code, rate }) => answer(rec, req, input.clientIp, nowMs, code, rate));
+    }),
+  );
+}
+
+function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, code: VerifyCode, rate: RateDecision | undefined): VerifyResult {
   // Every verification of an existing key is recorded (buffered; written off this path).
-  recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, atMs: nowMs, code, ip: input.clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
+  recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
   const body = identity(rec);
   body.valid = code === "VALID";
   body.code = code;
@@ -126,4 +135,4 @@ export async function verifyWithRecord(input: VerifyInput): Promise<VerifyResult
 }
 
 /** The verification answer (the result also carries the resolved key, unused by most callers). */
-export const verifyKey: (input: VerifyInput) => Promise<VerifyResult> = verifyWithRecord;
+export const verifyKey: (input: VerifyInput) => MaybePromise<VerifyResult> = verifyWithRecord;
