@@ -10,10 +10,11 @@ import { CLIENT_IP_HEADER } from "./lib/client-ip";
 import { startHourlyJobs } from "./lib/jobs";
 import { handleVerify, isVerifyRequest } from "./lib/verify/node-door";
 import { startInvalidationListener, stopInvalidationListener } from "./lib/verify/invalidation";
-import { startUsageFlusher, stopUsageFlusher } from "./lib/verify/usage";
+import { startUsageFlusher, stopUsageFlusher, usageStats } from "./lib/verify/usage";
 import { rateLimiter } from "./lib/verify/rate-limit";
 
 const dev = process.argv.includes("--dev");
+const SHUTDOWN_DEADLINE_MS = 25_000;
 
 function fail(message: string): never {
   console.error(`\n[latchkey] ${message}\n`);
@@ -85,6 +86,12 @@ async function main() {
     stopping = true;
     stopJobs();
     console.log(`[latchkey] ${signal}: finishing in-flight requests`);
+    // Whatever waits on an unreachable database (the last usage write, closing the pool) must
+    // not keep the process alive forever: past this deadline it exits non-zero and says so.
+    setTimeout(() => {
+      console.error(`[latchkey] shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s (is the database reachable?); exiting with ${usageStats().buffered} usage entries unwritten`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     const forceTimer = setTimeout(() => server.closeAllConnections(), 10_000);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

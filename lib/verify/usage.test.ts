@@ -6,7 +6,7 @@ import { changeKey } from "@/lib/keys/status";
 import { generateToken } from "@/lib/keys/token";
 import { GET as health } from "@/app/api/health/route";
 import { answerVerify } from "./endpoint";
-import { FLUSH_AT_ENTRIES, flushUsage, usageStats } from "./usage";
+import { FLUSH_AT_ENTRIES, flushUsage, recordUsage, usageStats } from "./usage";
 import { listRequestLog, purgeRequestLogs, usageByHour, usageLast24h } from "./usage-queries";
 import { ipAllowed } from "./ip-guard";
 import { makeTeam } from "@/test/factories";
@@ -64,6 +64,24 @@ describe("usage recording", () => {
     await flushUsage();
     const [k] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, key.id));
     expect(k.lastUsedIp).toBe("198.51.100.7");
+  });
+
+  it("keeps answering cache misses while a large batch is being written", async () => {
+    const { ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const { key } = await createKey(c, { name: "logged" });
+    const fresh = await Promise.all(Array.from({ length: 5 }, (_, i) => createKey(c, { name: `fresh ${i}` })));
+    const atMs = Date.now();
+    for (let i = 0; i < 20_000; i++) recordUsage({ keyId: key.id, organizationId: key.organizationId, atMs, code: "VALID", ip: "192.0.2.9", method: "GET", path: `/bulk/${i}` });
+    const writing = flushUsage();
+    // More lookups at once than the pool has connections, while the rows stream in.
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 6 === 5 ? call({ key: generateToken("secret", "production") }) : call({ key: fresh[i % 6].token }))),
+    );
+    await writing;
+    expect(answers.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
+    expect(usageStats().failing).toBe(false);
+    expect((await listRequestLog(key.id, { page: 1, perPage: 1 })).total).toBe(20_000);
   });
 
   it("records a path with tabs, newlines and backslashes exactly as sent", async () => {

@@ -84,9 +84,15 @@ async function writeRows(batch: UsageEntry[]): Promise<void> {
   const pg = postgresClient();
   if (pg) {
     // PostgreSQL: COPY (one statement, so all or nothing), the cheapest way in for the database,
-    // which may share the machine's cores with the verifications it records.
-    const writable = await pg.unsafe(`copy key_request_log (${LOG_COLUMNS}) from stdin`).writable();
-    await pipeline(Readable.from([copyText(batch)]), writable);
+    // which may share the machine's cores with the verifications it records. The connection is
+    // reserved: the pool would otherwise pipeline other queries onto it mid-COPY and break it.
+    const conn = await pg.reserve();
+    try {
+      const writable = await conn.unsafe(`copy key_request_log (${LOG_COLUMNS}) from stdin`).writable();
+      await pipeline(Readable.from([copyText(batch)]), writable);
+    } finally {
+      conn.release();
+    }
     return;
   }
   // Embedded PGlite (one process, no COPY from a stream): columns as JSON arrays + unnest.
@@ -175,6 +181,7 @@ export async function stopUsageFlusher(): Promise<void> {
   clearInterval(state.timer);
   state.timer = undefined;
   await flushUsage();
+  if (state.buffer.length) console.error(`[latchkey] stopping with ${state.buffer.length} request-log entries that could not be written`);
 }
 
 export function usageStats(): { buffered: number; dropped: number; failing: boolean } {
