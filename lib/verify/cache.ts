@@ -7,11 +7,17 @@ export const NEGATIVE_TTL_MS = 2_000;
 const MAX_ENTRIES = 100_000;
 
 type Entry = { rec: KeyRecord | null; expiresAt: number };
-type CacheState = { byHash: Map<string, Entry>; hashesByKey: Map<string, Set<string>>; hashesByOrg: Map<string, Set<string>> };
+type CacheState = {
+  byHash: Map<string, Entry>;
+  hashesByKey: Map<string, Set<string>>;
+  hashesByOrg: Map<string, Set<string>>;
+  /** Bumped by every eviction: a lookup that started before one must not cache what it read. */
+  generation: number;
+};
 
 const KEY = Symbol.for("latchkey.verify.cache");
 const store = globalThis as unknown as { [KEY]?: CacheState };
-const state = (store[KEY] ??= { byHash: new Map(), hashesByKey: new Map(), hashesByOrg: new Map() });
+const state: CacheState = (store[KEY] ??= { byHash: new Map(), hashesByKey: new Map(), hashesByOrg: new Map(), generation: 0 });
 
 function index(map: Map<string, Set<string>>, id: string, hash: string) {
   let set = map.get(id);
@@ -43,7 +49,12 @@ export function cacheSet(hash: string, rec: KeyRecord | null, now: number): void
 
 export type KeyChange = { keyIds?: string[]; organizationIds?: string[]; hashes?: string[] };
 
+export function cacheGeneration(): number {
+  return state.generation;
+}
+
 export function evict(change: KeyChange): void {
+  state.generation++;
   for (const h of change.hashes ?? []) state.byHash.delete(h);
   for (const [ids, map] of [
     [change.keyIds, state.hashesByKey],
@@ -57,6 +68,7 @@ export function evict(change: KeyChange): void {
 }
 
 export function clearCache(): void {
+  state.generation++;
   state.byHash.clear();
   state.hashesByKey.clear();
   state.hashesByOrg.clear();

@@ -181,6 +181,18 @@ describe("cache", () => {
     expect((await verify({ key: token })).json.code).toBe("VALID");
   });
 
+  it("many first-seen tokens at once (looked up together) each resolve to their own key", async () => {
+    const { ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const keys = await Promise.all(Array.from({ length: 12 }, (_, i) => createKey(c, { name: `burst ${i}` })));
+    const rolled = keys[0];
+    const { token: rolledNew } = await rollKey(c, { keyId: rolled.key.id, grace: "1h" });
+    const unknown = generateToken("secret", "production");
+    const asks = [...keys.slice(1).map((k) => [k.token, k.key.id]), [rolled.token, rolled.key.id], [rolledNew, rolled.key.id], [unknown, undefined], [keys[3].token, keys[3].key.id]];
+    const answers = await Promise.all(asks.map(([token]) => verify({ key: token })));
+    expect(answers.map((a) => [a.json.code, a.json.keyId])).toEqual(asks.map(([, id]) => [id ? "VALID" : "NOT_FOUND", id]));
+  });
+
   it("a token first seen as unknown works as soon as its key is created", async () => {
     const { ctx } = await makeTeam();
     const c = await ctx("owner");
