@@ -25,7 +25,7 @@ const unavailable = (e: unknown): RawVerifyAnswer => {
 const toAnswer = (out: VerifyOutcome): RawVerifyAnswer => ({
   status: out.status,
   headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...out.headers },
-  body: JSON.stringify(out.body),
+  body: out.json ?? JSON.stringify(out.body),
 });
 
 /** The answer; synchronous when verification is (a cached key), a promise otherwise. */

@@ -10,6 +10,7 @@ import { changeKey } from "@/lib/keys/status";
 import { changeMemberRole, removeMember } from "@/lib/orgs/members";
 import { checksum, generateToken } from "@/lib/keys/token";
 import { rateLimiter } from "./rate-limit";
+import { verifyKey } from "./verify";
 import { handleVerify } from "./node-door";
 import { evict } from "./cache";
 import { makeTeam } from "@/test/factories";
@@ -191,6 +192,21 @@ describe("cache", () => {
     const asks = [...keys.slice(1).map((k) => [k.token, k.key.id]), [rolled.token, rolled.key.id], [rolledNew, rolled.key.id], [unknown, undefined], [keys[3].token, keys[3].key.id]];
     const answers = await Promise.all(asks.map(([token]) => verify({ key: token })));
     expect(answers.map((a) => [a.json.code, a.json.keyId])).toEqual(asks.map(([, id]) => [id ? "VALID" : "NOT_FOUND", id]));
+  });
+
+  it("each answer is byte for byte what JSON.stringify makes of its body", async () => {
+    const { ctx } = await makeTeam();
+    const c = await ctx("owner");
+    const plain = await createKey(c, { name: 'quote " backslash \\ ünïcode', permissions: ["keys:read"], externalId: "cus_9", metadata: { plan: "pro", nested: { a: [1, "x"] } } });
+    const limited = await createKey(c, { name: "limited json", rateLimit: { limit: 1, windowSeconds: 60 }, expiresAt: new Date(Date.now() + 86_400_000) });
+    const asks = [{ key: plain.token }, { key: plain.token }, { key: plain.token, environment: "staging" as const }, { key: limited.token }, { key: limited.token }, { key: generateToken("public", "development") }, { key: "nope" }];
+    for (const request of asks) {
+      const out = await verifyKey({ request, clientIp: "198.51.100.3" });
+      expect(out.json ?? JSON.stringify(out.body)).toBe(JSON.stringify(out.body));
+    }
+    await changeKey(c, "suspend", { keyId: plain.key.id });
+    const suspended = await verifyKey({ request: { key: plain.token }, clientIp: null });
+    expect([suspended.body.code, suspended.json]).toEqual(["SUSPENDED", JSON.stringify(suspended.body)]);
   });
 
   it("a token first seen as unknown works as soon as its key is created", async () => {

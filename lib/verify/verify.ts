@@ -25,7 +25,13 @@ export type VerifyBody = {
   ratelimit?: { limit: number; remaining: number; reset: number };
 };
 
-export type VerifyOutcome = { status: 200; headers: Record<string, string>; body: VerifyBody };
+export type VerifyOutcome = {
+  status: 200;
+  headers: Record<string, string>;
+  body: VerifyBody;
+  /** `body` already serialized, byte for byte `JSON.stringify(body)` (set for keys that exist). */
+  json?: string;
+};
 
 export type VerifyInput = {
   request: VerifyRequest;
@@ -53,6 +59,18 @@ function resolveVerifier(authorization: string, nowMs: number): MaybePromise<Key
   return after(lookupKeyByHash(hashToken(m[1]), nowMs), (rec) =>
     rec && rec.key.type === "secret" && !statusCode(rec, nowMs) && rec.effectivePermissions.includes("keys:verify") ? rec : null,
   );
+}
+
+// A key's identity fields are the same in every answer until the key changes (which replaces
+// its cached record), so they are serialized once per record and answers only splice in
+// valid, code and ratelimit.
+const IDENTITY_JSON = Symbol("identityJson");
+type WithIdentityJson = KeyRecord & { [IDENTITY_JSON]?: string };
+
+function bodyJson(rec: WithIdentityJson, body: VerifyBody): string {
+  const identityJson = (rec[IDENTITY_JSON] ??= JSON.stringify({ ...body, valid: undefined, code: undefined, ratelimit: undefined }).slice(1, -1));
+  const rate = body.ratelimit ? `,"ratelimit":${JSON.stringify(body.ratelimit)}` : "";
+  return `{"valid":${body.valid},"code":"${body.code}",${identityJson}${rate}}`;
 }
 
 function identity(rec: KeyRecord): VerifyBody {
@@ -131,7 +149,7 @@ function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, now
     headers = rateHeaders(rate, nowMs);
     if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.resetAt - nowMs) / 1000)));
   }
-  return { status: 200, headers, body, record: rec };
+  return { status: 200, headers, body, json: bodyJson(rec, body), record: rec };
 }
 
 /** The verification answer (the result also carries the resolved key, unused by most callers). */
