@@ -75,8 +75,8 @@ try {
   const { checksum } = await import("../lib/keys/token");
   const notFound = unknown.map((b) => ({ key: b + checksum(b) }));
 
-  // This machine's speed drifts from minute to minute (shared cores), so each scenario runs right
-  // after its own baseline run and is compared with that one.
+  // This machine's speed drifts from minute to minute (shared cores), so baseline runs alternate
+  // with the scenarios and each scenario is compared with the mean of the runs either side of it.
   type Result = ReturnType<typeof drive>;
   const baselineRun = () => drive(bl, [{ key: valid[0] }], { duration: DURATION });
   const scenarios: [string, () => Result][] = [
@@ -86,22 +86,25 @@ try {
     ["NOT_FOUND (2,000 unknown keys)", () => drive(app, notFound, { duration: DURATION })],
     ["RATE_LIMITED", () => drive(app, [{ key: limited }], { duration: DURATION })],
   ];
-  const rows: [string, Result, Result][] = [];
+  const rows: [string, Result, number][] = [];
+  const baselineRuns = [baselineRun()];
   for (const [name, run] of scenarios) {
-    const base = baselineRun();
-    rows.push([name, run(), base]);
-    console.log(`[bench] ${name}: ${Math.round(rows.at(-1)![1].rps)} req/s (baseline just before: ${Math.round(base.rps)})`);
+    const result = run();
+    baselineRuns.push(baselineRun());
+    const around = (baselineRuns.at(-2)!.rps + baselineRuns.at(-1)!.rps) / 2;
+    rows.push([name, result, around]);
+    console.log(`[bench] ${name}: ${Math.round(result.rps)} req/s (baseline around it: ${Math.round(around)})`);
   }
-  const baselines = rows.map((r) => r[2]).sort((a, b) => a.rps - b.rps);
+  const baselines = [...baselineRuns].sort((a, b) => a.rps - b.rps);
   const median = baselines[Math.floor(baselines.length / 2)];
 
   const lines = [
-    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; PostgreSQL at ${new URL(base).host}; 50 connections; ${DURATION} s per scenario after a 2 s warm-up (the cache-miss row: each of ${valid.length - 100} keys once). Each scenario is compared with a baseline run made just before it.`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; PostgreSQL at ${new URL(base).host}; 50 connections; ${DURATION} s per scenario after a 2 s warm-up (the cache-miss row: each of ${valid.length - 100} keys once). Each scenario is compared with the mean of the baseline runs just before and just after it.`,
     "",
-    "| scenario | req/s | p50 | p99 | baseline just before | vs baseline |",
+    "| scenario | req/s | p50 | p99 | baseline around it | vs baseline |",
     "|---|---:|---:|---:|---:|---:|",
     `| baseline node:http (parse + SHA-256 + Map), median of ${baselines.length} runs | ${Math.round(median.rps).toLocaleString("en")} | ${median.p50} ms | ${median.p99} ms | — | — |`,
-    ...rows.map(([name, r, b]) => `| ${name} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} ms | ${r.p99} ms | ${Math.round(b.rps).toLocaleString("en")} | ${Math.round((r.rps / b.rps) * 100)}% |`),
+    ...rows.map(([name, r, b]) => `| ${name} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} ms | ${r.p99} ms | ${Math.round(b).toLocaleString("en")} | ${Math.round((r.rps / b) * 100)}% |`),
   ];
   console.log("\n" + lines.join("\n") + "\n");
   for (const [name, r] of rows) if (r.non2xx || r.errors) console.log(`[bench] note: ${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
