@@ -8,9 +8,7 @@ import type { MaybePromise } from "../maybe-promise";
 export type RateDecision = { allowed: boolean; limit: number; remaining: number; resetAt: number; windowSeconds: number };
 type Window = { resetAt: number; count: number };
 
-// Module-level rather than a closure per call (the door-2 loader, tsx, wraps each named closure
-// in a naming helper; it showed in profiles, though not measurably in throughput).
-function decide(count: number, limit: number, resetAt: number, windowMs: number): RateDecision {
+function decisionFor(count: number, limit: number, resetAt: number, windowMs: number): RateDecision {
   return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetAt, windowSeconds: Math.round(windowMs / 1000) };
 }
 
@@ -44,11 +42,10 @@ export class RateLimiter {
     const windowStart = Math.floor(now / windowMs) * windowMs;
     const resetAt = windowStart + windowMs;
     if (this.redis?.status === "ready") {
-      const decision = (count: number) => decide(count, limit, resetAt, windowMs);
       const k = `latchkey:rl:${keyId}:${windowStart}`;
       const local = (e?: unknown) => {
         if (e) this.fallBack(e);
-        return decision(this.countLocally(keyId, resetAt, now));
+        return decisionFor(this.countLocally(keyId, resetAt, now), limit, resetAt, windowMs);
       };
       try {
         return this.redis
@@ -58,14 +55,14 @@ export class RateLimiter {
           .exec()
           .then((res) => {
             const count = Number(res?.[0]?.[1]);
-            return Number.isFinite(count) ? decision(count) : local();
+            return Number.isFinite(count) ? decisionFor(count, limit, resetAt, windowMs) : local();
           }, (e: unknown) => local(e ?? new Error("no reply")));
       } catch (e) {
         return local(e);
       }
     }
     if (this.redis && !this.degraded) this.fallBack(new Error(`connection ${this.redis.status}`));
-    return decide(this.countLocally(keyId, resetAt, now), limit, resetAt, windowMs);
+    return decisionFor(this.countLocally(keyId, resetAt, now), limit, resetAt, windowMs);
   }
 
   private countLocally(keyId: string, resetAt: number, now: number): number {
