@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { signUp } from "@/lib/auth/accounts";
 import { getDb, memberships, type Role, type User } from "@/lib/db";
-import { createOrganization, resolveOrgContext, type OrgContext } from "@/lib/orgs/organizations";
-import type { Actor } from "@/lib/audit/audit";
+import { createOrganization, resolveOrgContext } from "@/lib/orgs/organizations";
+import type { Actor, OrgContext } from "@/lib/context";
 
 export const uniq = () => randomBytes(4).toString("hex");
 

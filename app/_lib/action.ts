@@ -3,10 +3,11 @@
 import { unstable_rethrow } from "next/navigation";
 import type { User } from "@/lib/db";
 import { DomainError, NotFoundError, type FieldErrors } from "@/lib/errors";
-import { resolveOrgContext, type OrgContext } from "@/lib/orgs/organizations";
+import { resolveOrgContext } from "@/lib/orgs/organizations";
+import type { OrgContext } from "@/lib/context";
 import { actorFor, currentUser } from "./auth";
 import { clientIp } from "./request";
-import type { Actor } from "@/lib/audit/audit";
+import type { Actor } from "@/lib/context";
 
 export type ActionResult<T> =
   | { ok: true; data: T }

@@ -10,7 +10,7 @@ import { accounts, getDb, sessions, users, verificationTokens, type User } from 
 import { authenticate, getUserById } from "@/lib/auth/accounts";
 import { RateLimitError } from "@/lib/errors";
 import { createPersonalOrganization } from "@/lib/orgs/organizations";
-import type { Actor } from "@/lib/audit/audit";
+import type { Actor } from "@/lib/context";
 import { CLIENT_IP_HEADER } from "@/lib/client-ip";
 
 class TooManyAttempts extends CredentialsSignin {

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db";
 import { listPermissionCatalog } from "@/lib/keys/permissions";
 import { listMembers } from "@/lib/orgs/members";
 import { isAdminRole } from "@/lib/orgs/roles";
-import type { OrgContext } from "@/lib/orgs/organizations";
+import type { OrgContext } from "@/lib/context";
 import type { KeyFormContext } from "@/components/keys/key-form-fields";
 
 export async function keyFormContext(ctx: OrgContext): Promise<KeyFormContext> {

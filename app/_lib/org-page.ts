@@ -2,7 +2,8 @@
 import { cache } from "react";
 import { notFound } from "next/navigation";
 import { NotFoundError } from "@/lib/errors";
-import { resolveOrgContext, type OrgContext } from "@/lib/orgs/organizations";
+import { resolveOrgContext } from "@/lib/orgs/organizations";
+import type { OrgContext } from "@/lib/context";
 import { actorFor, requireUser } from "./auth";
 import { clientIp } from "./request";
 

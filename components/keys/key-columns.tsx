@@ -9,7 +9,7 @@ import { formatWindow, relativeTime } from "@/lib/format";
 import type { KeyView } from "@/lib/keys/view";
 import { EnvironmentBadge, KeyStatusBadge } from "./key-badges";
 import type { KeyAction } from "./key-actions";
-import type { keyTableFeatures } from "./keys-table";
+import type { keyTableFeatures } from "./key-table-features";
 
 export type SortKey = "name" | "createdAt" | "lastUsedAt" | "expiresAt";
 

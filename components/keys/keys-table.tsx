@@ -2,7 +2,7 @@
 import * as React from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { KeyRound, Search, X } from "lucide-react";
-import { rowSelectionFeature, tableFeatures, useTable, type RowSelectionState } from "@tanstack/react-table";
+import { useTable, type RowSelectionState } from "@tanstack/react-table";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
@@ -12,9 +12,9 @@ import { ENV_LABELS, KEY_ENVIRONMENTS } from "@/lib/keys/key-names";
 import type { KeyView } from "@/lib/keys/view";
 import { PER_PAGE_OPTIONS } from "@/lib/pagination";
 import { getKeyColumns, type SortKey } from "./key-columns";
+import { keyTableFeatures } from "./key-table-features";
 import { useKeyActions } from "./key-actions";
 
-export const keyTableFeatures = tableFeatures({ rowSelectionFeature });
 
 export type KeyTableState = {
   q: string;

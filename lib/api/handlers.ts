@@ -7,7 +7,7 @@ import { createKey, EDITABLE_KEY_FIELDS, patchKey, rollKey } from "../keys/lifec
 import { changeKey } from "../keys/status";
 import { getKey, keyListQuerySchema, listKeys } from "../keys/queries";
 import { toKeyView } from "../keys/view";
-import type { OrgContext } from "../orgs/organizations";
+import type { OrgContext } from "../context";
 import { parseInput } from "../validation";
 import { VERIFY_CODES } from "../verify/codes";
 import { listRequestLog } from "../verify/usage-queries";

@@ -17,7 +17,7 @@ import * as logsRoute from "@/app/api/v1/keys/[id]/logs/route";
 import * as auditRoute from "@/app/api/v1/audit/route";
 import { POST as verifyRoute } from "@/app/api/v1/keys/verify/route";
 import { makeTeam, uniq } from "@/test/factories";
-import type { OrgContext } from "@/lib/orgs/organizations";
+import type { OrgContext } from "@/lib/context";
 
 type Handler = (req: Request, route: { params: Promise<{ id: string }> }) => Promise<Response>;
 type Call = { method: string; path: string; token?: string | null; body?: unknown; headers?: Record<string, string>; ip?: string };

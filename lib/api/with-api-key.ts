@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { getDb, memberships, organizations, type ApiKey } from "../db";
 import { CLIENT_IP_HEADER } from "../client-ip";
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "../errors";
-import type { OrgContext } from "../orgs/organizations";
+import type { OrgContext } from "../context";
 import type { VerifyCode } from "../verify/codes";
 import { verifyWithRecord } from "../verify/verify";
 import { idempotent, IDEMPOTENCY_HEADER, requestFingerprint, validIdempotencyKey, type ApiResult } from "./idempotency";

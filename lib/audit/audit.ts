@@ -2,14 +2,8 @@
 import { and, count, desc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { auditEvents, type AuditEvent, type DbOrTx } from "../db";
 import { newId } from "../ids";
+import type { Actor } from "../context";
 
-/** Who is acting: a signed-in user, or (later) an API key acting as its owner. */
-export type Actor = {
-  userId: string | null;
-  keyId?: string | null;
-  label: string;
-  ip: string | null;
-};
 
 export type AuditInput = {
   organizationId: string;

@@ -2,7 +2,8 @@
 import { and, count, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, memberships, organizations, users, type User } from "../db";
-import { recordAudit, type Actor } from "../audit/audit";
+import { recordAudit } from "../audit/audit";
+import type { Actor } from "../context";
 import { ConflictError, fieldError } from "../errors";
 import { parseInput, passwordSchema } from "../validation";
 import { hashPassword, verifyPassword } from "./password";

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { apiKeys, type ApiKey, type DbOrTx, type Role } from "../db";
 import { ForbiddenError, NotFoundError } from "../errors";
 import { isAdminRole } from "../orgs/roles";
-import type { OrgContext } from "../orgs/organizations";
+import type { OrgContext } from "../context";
 import type { KeyStatus } from "./key-names";
 
 /** owner/admin: every key; member: keys they own; viewer: none. */

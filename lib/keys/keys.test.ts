@@ -122,7 +122,7 @@ describe("keys", () => {
 
   describe("who may do what", () => {
     const ops = ["update", "roll", "suspend", "revoke", "delete"] as const;
-    async function attempt(role: Role, op: (typeof ops)[number], keyId: string, ctx: (r: Role) => Promise<import("@/lib/orgs/organizations").OrgContext>) {
+    async function attempt(role: Role, op: (typeof ops)[number], keyId: string, ctx: (r: Role) => Promise<import("@/lib/context").OrgContext>) {
       const c = await ctx(role);
       if (op === "update") return updateKey(c, { keyId, name: `renamed ${uniq()}` });
       if (op === "roll") return rollKey(c, { keyId, grace: "now" });

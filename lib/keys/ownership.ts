@@ -2,11 +2,12 @@
 import { and, eq, inArray, ne, count } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, getDb, type ApiKey, type DbOrTx } from "../db";
-import { recordAudit, type Actor } from "../audit/audit";
+import { recordAudit } from "../audit/audit";
+import type { Actor } from "../context";
 import { NotFoundError, fieldError } from "../errors";
 import { parseInput } from "../validation";
 import { requireAdmin } from "../orgs/roles";
-import type { OrgContext } from "../orgs/organizations";
+import type { OrgContext } from "../context";
 import { assertWithinCap, memberRole } from "./lifecycle";
 import { publishKeyChange } from "../verify/invalidation";
 

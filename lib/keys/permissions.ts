@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/audit";
 import { ConflictError, NotFoundError, fieldError } from "../errors";
 import { parseInput } from "../validation";
 import { requireAdmin } from "../orgs/roles";
-import type { OrgContext } from "../orgs/organizations";
+import type { OrgContext } from "../context";
 import { BUILTIN_PERMISSIONS, isPublicSafePermission } from "./key-names";
 
 export const permissionNameSchema = z

@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/audit";
 import { fieldError } from "../errors";
 import { parseInput } from "../validation";
 import { requireAdmin } from "../orgs/roles";
-import type { OrgContext } from "../orgs/organizations";
+import type { OrgContext } from "../context";
 import { GRACE_PERIODS, type GracePeriod } from "./grace";
 
 export type KeyPolicy = { requireExpiry: boolean; maxLifetimeDays: number | null; defaultGrace: GracePeriod };

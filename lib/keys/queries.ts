@@ -3,7 +3,7 @@
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, getDb, memberships, organizations, users, type ApiKey, type Role } from "../db";
-import type { OrgContext } from "../orgs/organizations";
+import type { OrgContext } from "../context";
 import { loadKey } from "./access";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { hashToken, parseToken } from "./token";

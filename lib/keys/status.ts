@@ -5,7 +5,7 @@ import { apiKeys, getDb, type ApiKey, type Tx } from "../db";
 import { recordAudit } from "../audit/audit";
 import { ConflictError, NotFoundError } from "../errors";
 import { parseInput } from "../validation";
-import type { OrgContext } from "../orgs/organizations";
+import type { OrgContext } from "../context";
 import { assertCanManageKey, auditView, effectiveStatus } from "./access";
 import { keyIdSchema, keyIdsSchema } from "./input";
 import { publishKeyChange } from "../verify/invalidation";

@@ -3,12 +3,13 @@ import { createHash } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, invitations, memberships, organizations, users, type Invitation, type Organization, type User } from "../db";
-import { recordAudit, type Actor } from "../audit/audit";
+import { recordAudit } from "../audit/audit";
+import type { Actor } from "../context";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { newId, randomBase62 } from "../ids";
 import { emailSchema, parseInput } from "../validation";
 import { canAssignRole, requireAdmin, roleSchema } from "./roles";
-import type { OrgContext } from "./organizations";
+import type { OrgContext } from "../context";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 

@@ -8,7 +8,7 @@ import { liveKeysOwnedBy, revokeKeysInTx, transferKeysInTx } from "../keys/owner
 import { publishKeyChange } from "../verify/invalidation";
 import { parseInput } from "../validation";
 import { canAssignRole, requireAdmin, roleSchema } from "./roles";
-import type { OrgContext } from "./organizations";
+import type { OrgContext } from "../context";
 
 export type MemberRow = { userId: string; name: string | null; email: string | null; role: Role; joinedAt: Date };
 

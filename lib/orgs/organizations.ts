@@ -1,8 +1,9 @@
 // Owns organizations: creation (personal and team), lookup through membership, rename and slug.
 import { and, asc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, memberships, organizations, type DbOrTx, type Membership, type Organization, type Role, type User } from "../db";
-import { recordAudit, type Actor } from "../audit/audit";
+import { getDb, memberships, organizations, type DbOrTx, type Organization, type Role, type User } from "../db";
+import { recordAudit } from "../audit/audit";
+import type { Actor, OrgContext } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { newId, randomBase62 } from "../ids";
 import { parseInput } from "../validation";
@@ -25,8 +26,6 @@ export const orgNameSchema = z.string().trim().min(1, "Name is required").max(10
 export const createOrgSchema = z.object({ name: orgNameSchema, slug: slugSchema.optional().or(z.literal("").transform(() => undefined)) });
 export const updateOrgSchema = z.object({ name: orgNameSchema, slug: slugSchema });
 
-/** A caller's view of one organization: resolved only through their membership. */
-export type OrgContext = { org: Organization; membership: Membership; actor: Actor };
 
 export function slugify(text: string): string {
   const base = text

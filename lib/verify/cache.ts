@@ -1,6 +1,6 @@
 // Owns the in-process cache of token hash → KeyRecord (LRU, TTL backstop, short negative caching).
 // One per process, shared through globalThis by server.ts and Next's bundle.
-import type { KeyRecord } from "./lookup";
+import type { KeyRecord } from "./key-record";
 
 export const CACHE_TTL_MS = 30_000;
 export const NEGATIVE_TTL_MS = 2_000;

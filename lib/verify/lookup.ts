@@ -4,20 +4,11 @@ import { apiKeys, getDb, memberships, type ApiKey, type Role } from "../db";
 import { parseRules, type RuleSet } from "../keys/rules";
 import { compileAllowlist } from "../keys/ip-allowlist";
 import { cacheGeneration, cacheGet, cacheSet } from "./cache";
+import type { KeyRecord } from "./key-record";
 import { effectivePermissions } from "../keys/caps";
 import type { MaybePromise } from "../maybe-promise";
 
-export type KeyRecord = {
-  key: ApiKey;
-  /** The owner's current role in the key's organization; null when they left it. */
-  ownerRole: Role | null;
-  /** The key's permissions capped by its owner's role, computed once when the record is loaded. */
-  effectivePermissions: string[];
-  rules: RuleSet;
-  ipAllowed: (ip: string | null | undefined) => boolean;
-  /** True when the presented token is the previous one, still inside its roll grace period. */
-  viaPreviousToken: boolean;
-};
+export type { KeyRecord } from "./key-record";
 
 // Built and prepared once per process (per database client): a cache miss only executes it.
 const PREPARED = Symbol.for("latchkey.verify.lookup");

@@ -7,7 +7,7 @@ import { addPermission, removePermission } from "@/lib/keys/permissions";
 import { updateKeyPolicy } from "@/lib/keys/policy";
 import { transferKeys } from "@/lib/keys/ownership";
 import { parseInput } from "@/lib/validation";
-import type { OrgContext } from "@/lib/orgs/organizations";
+import type { OrgContext } from "@/lib/context";
 
 const refresh = (ctx: OrgContext) => revalidatePath(`/orgs/${ctx.org.slug}/settings`, "layout");
 
