@@ -36,7 +36,7 @@ describe("OpenAPI document", () => {
     expect(req.properties.environment.enum).toEqual(["production", "staging", "development"]);
     const res = doc.components.schemas.VerifyResponse as { properties: Record<string, { enum?: string[] }> };
     expect(res.properties.code.enum).toEqual([...VERIFY_CODES]);
-    expect(Object.keys(paths["/api/v1/keys/verify"].post.responses)).toEqual(["200", "400", "429"]);
+    expect(Object.keys(paths["/api/v1/keys/verify"].post.responses)).toEqual(["200", "400", "429", "500", "503"]);
   });
 
   it("documents every route handler under /api/v1, and nothing that does not exist", () => {
@@ -61,10 +61,10 @@ describe("OpenAPI document", () => {
   });
 
   it("generates request bodies from the zod schemas that validate them", () => {
-    const create = doc.components.schemas.CreateKey as { required?: string[]; properties: Record<string, { enum?: string[] }> };
+    const create = (doc.components.schemas as Record<string, unknown>).CreateKey as { required?: string[]; properties: Record<string, { enum?: string[] }> };
     expect(create.required).toEqual(["name"]);
     expect(create.properties.environment.enum).toEqual(["production", "staging", "development"]);
-    const update = doc.components.schemas.UpdateKey as { required?: string[]; properties: Record<string, unknown> };
+    const update = (doc.components.schemas as Record<string, unknown>).UpdateKey as { required?: string[]; properties: Record<string, unknown> };
     expect(update.required ?? []).toEqual([]);
     expect(Object.keys(update.properties)).not.toContain("keyId");
     expect(Object.keys(update.properties)).not.toContain("environment");

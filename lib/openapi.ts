@@ -2,9 +2,8 @@
 import { z } from "zod";
 import { verifyRequestSchema } from "./verify/request";
 import { problemSchema, verifyResponseSchema } from "./verify/response";
-import { createKeySchema, rollKeySchema, updateKeySchema } from "./keys/input";
-import { keyListQuerySchema } from "./keys/queries";
-import { auditQuerySchema, logQuerySchema } from "./api/handlers";
+import { REST_OPERATIONS } from "./ops/registry";
+import type { Operation } from "./ops/operation";
 import { apiKeySchema, keyWithTokenSchema } from "./api/key-json";
 import { auditPageSchema, keyPageSchema, requestLogPageSchema } from "./api/responses";
 import { apiProblemSchema, PROBLEM_DESCRIPTIONS, PROBLEMS, type ProblemType } from "./api/problem";
@@ -31,21 +30,27 @@ function queryParameters(obj: z.ZodObject, skip: string[] = []) {
     .map(([name, s]) => ({ name, in: "query", required: false, schema: s, ...(typeof s.description === "string" ? { description: s.description } : {}) }));
 }
 
-type Op = {
-  id: string;
-  summary: string;
-  description?: string;
-  permission: "keys:read" | "keys:write" | "audit:read";
-  byId?: boolean;
-  query?: ReturnType<typeof queryParameters>;
-  body?: string;
-  ok: { status: number; schema?: string; description: string };
-};
+/** Path parameters from the operation's params schema (each required, with its format). */
+function pathParameters(obj: z.ZodObject | undefined) {
+  if (!obj) return [];
+  const json = schema(obj) as { properties?: Record<string, Record<string, unknown>> };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: s,
+    description: `${typeof s.description === "string" ? s.description : ""} A malformed id answers 404, like an unknown one.`.trim(),
+  }));
+}
+
+const componentName = (op: Operation) => op.name[0].toUpperCase() + op.name.slice(1);
 
 /** One management operation: authentication, permission, problems and headers are the same for all. */
-function operation(op: Op, method: "get" | "post" | "patch" | "delete") {
-  const parameters: unknown[] = [...(op.byId ? [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The key's id (`key_…`)." }] : []), ...(op.query ?? [])];
-  if (method === "post") {
+function pathItem(op: Operation) {
+  const rest = op.rest!;
+  const method = rest.method;
+  const parameters: unknown[] = [...pathParameters(op.input.params), ...(op.input.query ? queryParameters(op.input.query) : [])];
+  if (method === "POST") {
     parameters.push({
       name: IDEMPOTENCY_HEADER,
       in: "header",
@@ -59,25 +64,26 @@ function operation(op: Op, method: "get" | "post" | "patch" | "delete") {
     "401": { ...apiProblem("unauthorized"), headers: { "WWW-Authenticate": { schema: { type: "string" }, description: '`Bearer realm="Latchkey"`' } } },
     "403": apiProblem("forbidden"),
     "429": { ...apiProblem("rate-limited"), headers: { "Retry-After": { schema: { type: "integer" } }, ...rateHeaders } },
-    "503": apiProblem("unavailable"),
+    "500": apiProblem("internal"),
+    "503": { ...apiProblem("unavailable"), headers: { "Retry-After": { schema: { type: "integer" } } } },
   };
-  if (op.body || op.query || op.byId) problems["400"] = apiProblem("invalid-request");
-  if (op.byId) problems["404"] = apiProblem("not-found");
-  if (method !== "get") problems["409"] = apiProblem(...(method === "post" ? (["conflict", "idempotency-key-reused", "idempotency-key-in-use"] as const) : (["conflict"] as const)));
+  if (op.input.body || op.input.query || op.input.params) problems["400"] = apiProblem("invalid-request");
+  if (op.input.params) problems["404"] = apiProblem("not-found");
+  if (method !== "GET") problems["409"] = apiProblem(...(method === "POST" ? (["conflict", "idempotency-key-reused", "idempotency-key-in-use"] as const) : (["conflict"] as const)));
   return {
-    operationId: op.id,
+    operationId: op.name,
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
-    tags: [op.permission === "audit:read" ? "Audit" : "Keys"],
+    tags: [rest.tag],
     security: [{ bearer: [op.permission] }],
     "x-required-permission": op.permission,
     ...(parameters.length ? { parameters } : {}),
-    ...(op.body ? { requestBody: { required: method === "post" && op.id === "createKey", content: { "application/json": { schema: ref(op.body) } } } } : {}),
+    ...(op.input.body ? { requestBody: { required: method === "POST" && !op.partialBody && op.name === "createKey", content: { "application/json": { schema: ref(componentName(op)) } } } } : {}),
     responses: {
-      [String(op.ok.status)]: {
-        description: op.ok.description,
-        headers: { ...rateHeaders, ...(method === "post" ? { "Idempotent-Replayed": { schema: { type: "string" }, description: "`true` on a replayed response." } } : {}) },
-        ...(op.ok.schema ? { content: { "application/json": { schema: ref(op.ok.schema) } } } : {}),
+      [String(rest.ok.status)]: {
+        description: rest.ok.description,
+        headers: { ...rateHeaders, ...(method === "POST" ? { "Idempotent-Replayed": { schema: { type: "string" }, description: "`true` on a replayed response." } } : {}) },
+        ...(rest.ok.schema ? { content: { "application/json": { schema: ref(rest.ok.schema) } } } : {}),
       },
       ...problems,
     },
@@ -85,38 +91,14 @@ function operation(op: Op, method: "get" | "post" | "patch" | "delete") {
 }
 
 function managementPaths() {
-  const status = (action: string, summary: string) => ({
-    post: operation({ id: `${action}Key`, summary, permission: "keys:write", byId: true, ok: { status: 200, schema: "ApiKey", description: "The key after the change." } }, "post"),
-  });
-  return {
-    "/api/v1/keys": {
-      get: operation(
-        { id: "listKeys", summary: "List the organization's keys", description: "Search (`q`: name, id, key ending or a full token), filters, sort and page pagination, as in the UI. Invalid values fall back to the defaults.", permission: "keys:read", query: queryParameters(keyListQuerySchema, ["org"]), ok: { status: 200, schema: "KeyPage", description: "One page of keys." } },
-        "get",
-      ),
-      post: operation(
-        { id: "createKey", summary: "Create a key", description: "Owned by the acting key's owner unless `ownerId` is given (owners and admins only). The token is in this response only.", permission: "keys:write", body: "CreateKey", ok: { status: 201, schema: "KeyWithToken", description: "The new key and its token (shown once). `Location` names the key." } },
-        "post",
-      ),
-    },
-    "/api/v1/keys/{id}": {
-      get: operation({ id: "getKey", summary: "Get a key", permission: "keys:read", byId: true, ok: { status: 200, schema: "ApiKey", description: "The key." } }, "get"),
-      patch: operation({ id: "updateKey", summary: "Change a key's settings", description: "Send only the fields to change; type and environment cannot change.", permission: "keys:write", byId: true, body: "UpdateKey", ok: { status: 200, schema: "ApiKey", description: "The key after the change." } }, "patch"),
-      delete: operation({ id: "deleteKey", summary: "Delete a key", description: "Permanent: the key and its token are gone. Revoking keeps the key and its history.", permission: "keys:write", byId: true, ok: { status: 204, description: "Deleted." } }, "delete"),
-    },
-    "/api/v1/keys/{id}/roll": {
-      post: operation({ id: "rollKey", summary: "Roll a key: issue a new token", description: "The previous token keeps verifying for the grace period (default: the organization's). Rolling an expired key renews it and needs `expiresAt`.", permission: "keys:write", byId: true, body: "RollKey", ok: { status: 200, schema: "KeyWithToken", description: "The key and its new token (shown once)." } }, "post"),
-    },
-    "/api/v1/keys/{id}/suspend": status("suspend", "Suspend a key (verifications answer SUSPENDED until it is reactivated)"),
-    "/api/v1/keys/{id}/reactivate": status("reactivate", "Reactivate a suspended key"),
-    "/api/v1/keys/{id}/revoke": status("revoke", "Revoke a key, permanently"),
-    "/api/v1/keys/{id}/logs": {
-      get: operation({ id: "listKeyLogs", summary: "A key's request log, newest first", permission: "keys:read", byId: true, query: queryParameters(logQuerySchema), ok: { status: 200, schema: "RequestLogPage", description: "One page of verifications." } }, "get"),
-    },
-    "/api/v1/audit": {
-      get: operation({ id: "listAuditEvents", summary: "The organization's audit log, newest first", permission: "audit:read", query: queryParameters(auditQuerySchema), ok: { status: 200, schema: "AuditPage", description: "One page of audit events." } }, "get"),
-    },
-  };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of REST_OPERATIONS) (paths[op.rest!.path] ??= {})[op.rest!.method.toLowerCase()] = pathItem(op);
+  return paths;
+}
+
+/** The request bodies, one component per operation that takes one. */
+function bodySchemas() {
+  return Object.fromEntries(REST_OPERATIONS.filter((op) => op.input.body).map((op) => [componentName(op), schema(op.input.body!)]));
 }
 
 export function openApiDocument(serverUrl?: string) {
@@ -152,6 +134,8 @@ export function openApiDocument(serverUrl?: string) {
             },
             "400": problem("Malformed request (not JSON, wrong types, unknown environment, body over 16 KiB, wrong content type); `detail` names the field."),
             "429": { ...problem("This client address sent requests too fast (VERIFY_MAX_RPS_PER_IP)."), headers: { "Retry-After": { schema: { type: "integer" } } } },
+            "500": problem("Something failed on Latchkey's side; `requestId` names it in the server's log."),
+            "503": { ...problem("Latchkey cannot reach its database right now; retry after `Retry-After` seconds."), headers: { "Retry-After": { schema: { type: "integer" } } } },
           },
         },
       },
@@ -170,9 +154,7 @@ export function openApiDocument(serverUrl?: string) {
         KeyPage: schema(keyPageSchema),
         RequestLogPage: schema(requestLogPageSchema),
         AuditPage: schema(auditPageSchema),
-        CreateKey: schema(createKeySchema),
-        UpdateKey: schema(updateKeySchema.omit({ keyId: true }).partial()),
-        RollKey: schema(rollKeySchema.omit({ keyId: true })),
+        ...bodySchemas(),
       },
     },
   };

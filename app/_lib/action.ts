@@ -1,8 +1,11 @@
 // Owns the one shape every server action has: parse, authenticate, resolve the org through the
 // membership, call one domain function, and answer { ok, data } | { ok: false, error, fieldErrors }.
+// Errors go through the one error translator (lib/error-translator.ts), as on the REST API.
 import { unstable_rethrow } from "next/navigation";
 import type { User } from "@/lib/db";
-import { DomainError, NotFoundError, type FieldErrors } from "@/lib/errors";
+import type { FieldErrors } from "@/lib/errors";
+import { translateError, type ErrorKind } from "@/lib/error-translator";
+import { runOperation, splitFlatInput, type Operation, type OperationInput } from "@/lib/ops/operation";
 import { resolveOrgContext } from "@/lib/orgs/organizations";
 import type { OrgContext } from "@/lib/context";
 import { actorFor, currentUser } from "./auth";
@@ -11,32 +14,16 @@ import type { Actor } from "@/lib/context";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; error: string; code: "invalid" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "unauthenticated" | "internal"; fieldErrors?: FieldErrors };
-
-function codeFor(e: DomainError): Exclude<ActionResult<never>, { ok: true }>["code"] {
-  switch (e.name) {
-    case "ValidationError":
-      return "invalid";
-    case "ForbiddenError":
-      return "forbidden";
-    case "NotFoundError":
-      return "not_found";
-    case "RateLimitError":
-      return "rate_limited";
-    default:
-      return "conflict";
-  }
-}
+  | { ok: false; error: string; code: ErrorKind | "unauthenticated"; fieldErrors?: FieldErrors };
 
 export async function runAction<T>(fn: () => Promise<T>): Promise<ActionResult<T>> {
   try {
     return { ok: true, data: await fn() };
   } catch (e) {
     unstable_rethrow(e); // redirect() and notFound() are control flow, not failures
-    if (e instanceof NotFoundError) return { ok: false, code: "not_found", error: "Not found" };
-    if (e instanceof DomainError) return { ok: false, code: codeFor(e), error: e.message, fieldErrors: e.fieldErrors };
-    console.error("[action] unexpected error", e);
-    return { ok: false, code: "internal", error: "Something went wrong on our side. Nothing was changed; please try again." };
+    const t = translateError(e, "server action");
+    if (t.kind === "not_found") return { ok: false, code: "not_found", error: "Not found" };
+    return { ok: false, code: t.kind, error: t.message, ...(t.fieldErrors ? { fieldErrors: t.fieldErrors } : {}) };
   }
 }
 
@@ -65,4 +52,15 @@ export function orgAction<T>(fn: (ctx: OrgContext, input: unknown) => Promise<T>
     if (!me) return unauthenticated;
     return runAction(async () => fn(await resolveOrgContext(me.actor, slug), input));
   };
+}
+
+/**
+ * The server action of an operation: its input is one flat object (path parameters beside the
+ * body's fields), parsed with the operation's schemas; `present` shapes what the browser receives.
+ */
+export function opAction<I extends OperationInput, R, D = void>(op: Operation<I, R>, present?: (ctx: OrgContext, result: R) => D | Promise<D>) {
+  return orgAction(async (ctx, input): Promise<D> => {
+    const result = await runOperation(op, ctx, splitFlatInput(op as unknown as Operation, input));
+    return present ? present(ctx, result) : (undefined as D);
+  });
 }

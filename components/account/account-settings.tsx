@@ -5,7 +5,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { changePasswordAction, deleteAccountAction, signOutEverywhereAction, updateProfileAction } from "@/app/(app)/account/actions";
+import { changePasswordAction, deleteAccountAction, signOutEverywhereAction, updateProfileAction } from "@/app/_actions/account";
 import type { DeletionPreview } from "@/lib/auth/profile";
 
 export function AccountSettings({ name, email, hasPassword, preview }: { name: string; email: string; hasPassword: boolean; preview: DeletionPreview }) {

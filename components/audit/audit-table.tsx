@@ -32,6 +32,7 @@ export function AuditTable({
   perPage,
   total,
   hideFilters,
+  hideIp,
   actors = [],
   filters = {},
 }: {
@@ -42,8 +43,10 @@ export function AuditTable({
   perPage: number;
   total: number;
   hideFilters?: boolean;
+  /** Client addresses are for owners and admins (the domain removes them for other roles). */
+  hideIp?: boolean;
   actors?: { id: string; label: string }[];
-  filters?: { actor?: string; from?: string; to?: string };
+  filters?: { actorUserId?: string; from?: string; to?: string };
 }) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const href = (p: number) => {
@@ -73,7 +76,7 @@ export function AuditTable({
         </label>
         <label className="text-sm">
           <span className="mb-1 block text-xs font-medium text-zinc-500">Actor</span>
-          <select name="actor" defaultValue={filters.actor ?? ""} className={inputClass}>
+          <select name="actorUserId" defaultValue={filters.actorUserId ?? ""} className={inputClass}>
             <option value="">Anyone</option>
             {actors.map((a) => (
               <option key={a.id} value={a.id}>
@@ -106,7 +109,7 @@ export function AuditTable({
                 <th scope="col" className="px-5 py-2.5 font-medium">Actor</th>
                 <th scope="col" className="px-5 py-2.5 font-medium">Action</th>
                 <th scope="col" className="px-5 py-2.5 font-medium">Target</th>
-                <th scope="col" className="px-5 py-2.5 font-medium">IP</th>
+                {!hideIp && <th scope="col" className="px-5 py-2.5 font-medium">IP</th>}
               </tr>
             </thead>
             <tbody>
@@ -138,7 +141,7 @@ export function AuditTable({
                       )}
                     </td>
                     <td className="px-5 py-3">{r.target}</td>
-                    <td className="px-5 py-3 font-mono text-xs text-zinc-500">{r.ip ?? "—"}</td>
+                    {!hideIp && <td className="px-5 py-3 font-mono text-xs text-zinc-500">{r.ip ?? "—"}</td>}
                   </tr>
                 );
               })}

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { Card } from "@/components/ui/card";
 import { useAction } from "@/components/ui/use-action";
-import { oauthSignInAction, signInAction, signUpAction } from "@/app/(auth)/actions";
+import { oauthSignInAction, signInAction, signUpAction } from "@/app/_actions/auth";
 
 export function AuthForm({
   mode,

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError, Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { createKeyAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { createKeyAction } from "@/app/_actions/keys";
 import { KeyFormFields, readKeyForm, type KeyFormContext } from "./key-form-fields";
 import { TokenReveal } from "./token-reveal";
 

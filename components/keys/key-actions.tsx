@@ -3,7 +3,7 @@ import * as React from "react";
 import { useRouter } from "next/navigation";
 import { ConfirmDialog } from "@/components/ui/confirm-button";
 import { useAction } from "@/components/ui/use-action";
-import { keyStatusAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { keyStatusAction } from "@/app/_actions/keys";
 import { RollKeyDialog, type RollTarget } from "./roll-key-dialog";
 
 export type KeyAction = "suspend" | "reactivate" | "revoke" | "delete";

@@ -7,7 +7,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormError } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { updateKeyAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { updateKeyAction } from "@/app/_actions/keys";
 import { absoluteTime, formatWindow } from "@/lib/format";
 import type { KeyView } from "@/lib/keys/view";
 import { EnvironmentBadge, KeyStatusBadge } from "./key-badges";
@@ -137,7 +137,7 @@ export function KeyDetail({ keyView: k, form, members }: { keyView: KeyView; for
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              void update.run([slug, { keyId: k.id, ...readKeyForm(e.currentTarget) }], { success: "Key updated", onSuccess: () => router.refresh() });
+              void update.run([slug, { id: k.id, ...readKeyForm(e.currentTarget) }], { success: "Key updated", onSuccess: () => router.refresh() });
             }}
           >
             <KeyFormFields ctx={form} errors={update.fieldErrors} initial={k} idPrefix="edit" />

@@ -3,7 +3,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { updatePolicyAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { updatePolicyAction } from "@/app/_actions/keys";
 import { GRACE_LABELS, GRACE_PERIODS } from "@/lib/keys/grace";
 import type { KeyPolicy } from "@/lib/keys/policy";
 

@@ -5,7 +5,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, Input } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { addPermissionAction, removePermissionAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { addPermissionAction, removePermissionAction } from "@/app/_actions/keys";
 
 type Entry = { name: string; description: string | null; builtin: boolean };
 

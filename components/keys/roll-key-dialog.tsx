@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { rollKeyAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { rollKeyAction } from "@/app/_actions/keys";
 import { GRACE_LABELS, GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
 import { absoluteTime } from "@/lib/format";
 import { TokenReveal } from "./token-reveal";
@@ -52,7 +52,7 @@ export function RollKeyDialog({ target, onClose }: { target: RollTarget | null; 
                 const f = new FormData(e.currentTarget);
                 const expires = String(f.get("expiresAt") ?? "");
                 void roll.run(
-                  [target.orgSlug, { keyId: target.id, grace: f.get("grace") ?? undefined, expiresAt: expires ? new Date(expires).toISOString() : null }],
+                  [target.orgSlug, { id: target.id, grace: f.get("grace") ?? undefined, expiresAt: expires ? new Date(expires).toISOString() : null }],
                   { success: "Key rolled", onSuccess: (d) => setResult({ token: d.token, type: d.type, until: d.previousTokenValidUntil }) },
                 );
               }}

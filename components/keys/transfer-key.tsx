@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { transferKeysAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
+import { transferKeysAction } from "@/app/_actions/keys";
 import type { KeyView } from "@/lib/keys/view";
 
 /** Lets an admin hand a key to another member (restoring a key whose owner left). */

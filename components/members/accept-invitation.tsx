@@ -2,7 +2,7 @@
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { acceptInvitationAction } from "@/app/invite/actions";
+import { acceptInvitationAction } from "@/app/_actions/invitations";
 
 export function AcceptInvitation({ token, orgName }: { token: string; orgName: string }) {
   const accept = useAction(acceptInvitationAction);

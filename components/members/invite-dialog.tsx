@@ -6,7 +6,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogClose, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { inviteMemberAction } from "@/app/(app)/orgs/[slug]/settings/actions";
+import { inviteMemberAction } from "@/app/_actions/organizations";
 import { ROLE_LABELS } from "@/lib/orgs/roles";
 import type { Role } from "@/lib/orgs/role-names";
 

@@ -4,7 +4,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { RemoveMemberButton } from "./remove-member-button";
 import { Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { changeRoleAction } from "@/app/(app)/orgs/[slug]/settings/actions";
+import { changeRoleAction } from "@/app/_actions/organizations";
 import { ROLE_LABELS, canAssignRole } from "@/lib/orgs/roles";
 import { ROLES, type Role } from "@/lib/orgs/role-names";
 

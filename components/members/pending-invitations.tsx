@@ -3,7 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { useAction } from "@/components/ui/use-action";
-import { revokeInvitationAction } from "@/app/(app)/orgs/[slug]/settings/actions";
+import { revokeInvitationAction } from "@/app/_actions/organizations";
 import { ROLE_LABELS } from "@/lib/orgs/roles";
 import type { Role } from "@/lib/orgs/role-names";
 

@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-button";
 import { Select } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { removeMemberAction } from "@/app/(app)/orgs/[slug]/settings/actions";
+import { removeMemberAction } from "@/app/_actions/organizations";
 
 type Fate = "keep" | "transfer" | "revoke";
 

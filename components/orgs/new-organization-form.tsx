@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { createOrganizationAction } from "@/app/(app)/orgs/new/actions";
+import { createOrganizationAction } from "@/app/_actions/organizations";
 
 export function NewOrganizationForm() {
   const router = useRouter();

@@ -5,7 +5,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, Input } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { leaveOrganizationAction, updateOrganizationAction } from "@/app/(app)/orgs/[slug]/settings/actions";
+import { leaveOrganizationAction, updateOrganizationAction } from "@/app/_actions/organizations";
 
 export function OrganizationSettings({ slug, name, canEdit, isPersonal }: { slug: string; name: string; canEdit: boolean; isPersonal: boolean }) {
   const router = useRouter();

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { KeyRound, LogOut, UserRound } from "lucide-react";
 
 const item = "flex cursor-default items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
-import { signOutAction } from "@/app/(auth)/actions";
+import { signOutAction } from "@/app/_actions/auth";
 
 export function UserMenu({ name, email }: { name: string; email: string }) {
   const initials = name

@@ -1,6 +1,7 @@
 // Owns the management API's errors: application/problem+json (RFC 9457) with one stable `type`
 // per kind of error, documented on /docs/api (the type is a link to its section there).
 import { z } from "zod";
+import type { TranslatedError } from "../error-translator";
 
 export const PROBLEMS = {
   unauthorized: { status: 401, title: "Missing or invalid API key" },
@@ -11,6 +12,8 @@ export const PROBLEMS = {
   "idempotency-key-reused": { status: 409, title: "Idempotency key reused with a different request" },
   "idempotency-key-in-use": { status: 409, title: "A request with this idempotency key is still in progress" },
   "rate-limited": { status: 429, title: "Rate limit exceeded" },
+  "too-many-requests": { status: 429, title: "Too many requests" },
+  internal: { status: 500, title: "Internal error" },
   unavailable: { status: 503, title: "Temporarily unavailable" },
 } as const;
 export type ProblemType = keyof typeof PROBLEMS;
@@ -26,10 +29,41 @@ export const PROBLEM_DESCRIPTIONS: Record<ProblemType, string> = {
   "idempotency-key-reused": "This `Idempotency-Key` was used by the same API key in the last 24 h for a different request. Use a new key for a new request.",
   "idempotency-key-in-use": "The first request with this `Idempotency-Key` has not finished yet. Retry after `Retry-After` seconds to get its response.",
   "rate-limited": "The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.",
-  unavailable: "Latchkey could not complete the request (for example, the database is unreachable). Retry shortly; nothing was changed.",
+  "too-many-requests": "Verification only: this client address is sending requests faster than Latchkey lets one address send. Retry after `Retry-After` seconds.",
+  internal: "Something failed on Latchkey's side that retrying will not fix by itself. `requestId` names the error in the server's log; nothing was changed.",
+  unavailable: "Latchkey cannot reach its database right now. Retry after `Retry-After` seconds; nothing was changed.",
 };
 
 export const problemTypeUri = (type: ProblemType) => `/docs/api#problem-${type}`;
+
+/** A problem document (RFC 9457) of one of the types above. */
+export function problemBody(type: ProblemType, detail: string, extra: Partial<ApiProblem> = {}): ApiProblem {
+  const { status, title } = PROBLEMS[type];
+  return { type: problemTypeUri(type), title, status, detail, ...extra };
+}
+
+/** The problem type and extras for a translated error (the one error translator's REST face). */
+export function problemForError(t: TranslatedError): { type: ProblemType; extra: Partial<ApiProblem>; headers: Record<string, string> } {
+  const retry: Record<string, string> = t.retryAfterSeconds ? { "Retry-After": String(t.retryAfterSeconds) } : {};
+  switch (t.kind) {
+    case "invalid": {
+      const field = Object.keys(t.fieldErrors ?? {}).find((f) => f !== "_form");
+      return { type: "invalid-request", extra: { ...(field ? { field } : {}), ...(t.fieldErrors ? { errors: t.fieldErrors } : {}) }, headers: {} };
+    }
+    case "not_found":
+      return { type: "not-found", extra: {}, headers: {} };
+    case "forbidden":
+      return { type: "forbidden", extra: { code: "ROLE_NOT_ALLOWED" }, headers: {} };
+    case "conflict":
+      return { type: "conflict", extra: {}, headers: {} };
+    case "rate_limited":
+      return { type: "rate-limited", extra: {}, headers: retry };
+    case "unavailable":
+      return { type: "unavailable", extra: {}, headers: retry };
+    default:
+      return { type: "internal", extra: t.requestId ? { requestId: t.requestId } : {}, headers: {} };
+  }
+}
 
 export const apiProblemSchema = z
   .object({
@@ -40,6 +74,7 @@ export const apiProblemSchema = z
     code: z.string().optional().describe("For 401/403 from key checks: the verification code (e.g. REVOKED, INSUFFICIENT_PERMISSIONS)."),
     field: z.string().optional().describe("The first field at fault."),
     errors: z.record(z.string(), z.array(z.string())).optional().describe("Every field at fault, with its messages."),
+    requestId: z.string().optional().describe("For 500: the id under which the error was logged."),
   })
   .describe("application/problem+json (RFC 9457).");
 export type ApiProblem = z.infer<typeof apiProblemSchema>;
@@ -48,7 +83,7 @@ export class ApiProblemError extends Error {
   constructor(
     readonly problemType: ProblemType,
     readonly detail: string,
-    readonly extra: Partial<Pick<ApiProblem, "code" | "field" | "errors">> = {},
+    readonly extra: Partial<Pick<ApiProblem, "code" | "field" | "errors" | "requestId">> = {},
     readonly headers: Record<string, string> = {},
   ) {
     super(detail);

@@ -6,14 +6,15 @@
 import { and, eq } from "drizzle-orm";
 import { getDb, memberships, organizations, type ApiKey } from "../db";
 import { CLIENT_IP_HEADER } from "../client-ip";
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "../errors";
 import type { OrgContext } from "../context";
+import { translateError } from "../error-translator";
+import { bearerToken } from "../http/bearer";
+import { firstValues, parseOperationInput, type KeyPermission, type Operation, type OperationInput } from "../ops/operation";
 import type { VerifyCode } from "../verify/codes";
 import { verifyWithRecord } from "../verify/verify";
 import { idempotent, IDEMPOTENCY_HEADER, requestFingerprint, validIdempotencyKey, type ApiResult } from "./idempotency";
-import { ApiProblemError, PROBLEMS, problemTypeUri, type ApiProblem, type ProblemType } from "./problem";
+import { ApiProblemError, problemBody, problemForError, PROBLEMS, type ApiProblem, type ProblemType } from "./problem";
 
-export type ApiPermission = "keys:read" | "keys:write" | "audit:read";
 export type ApiContext<P> = { ctx: OrgContext; apiKey: ApiKey; params: P; query: URLSearchParams; body: unknown };
 export type ApiHandler<P> = (c: ApiContext<P>) => Promise<ApiResult>;
 export type RouteHandler<P> = (req: Request, route: { params: Promise<P> }) => Promise<Response>;
@@ -33,24 +34,15 @@ const UNAUTHORIZED_DETAIL: Partial<Record<VerifyCode, string>> = {
 };
 
 export function problemResult(type: ProblemType, detail: string, extra: Partial<ApiProblem> = {}, headers: Record<string, string> = {}): ApiResult {
-  const { status, title } = PROBLEMS[type];
-  return { status, body: { type: problemTypeUri(type), title, status, detail, ...extra }, headers };
+  return { status: PROBLEMS[type].status, body: problemBody(type, detail, extra), headers };
 }
 
-/** Domain errors (the same ones the UI's actions translate) as problem results. */
+/** Any error as a problem result, through the one error translator. */
 function errorResult(e: unknown): ApiResult {
   if (e instanceof ApiProblemError) return problemResult(e.problemType, e.detail, e.extra, e.headers);
-  if (e instanceof ValidationError) {
-    const field = Object.keys(e.fieldErrors ?? {}).find((f) => f !== "_form");
-    return problemResult("invalid-request", e.message, { ...(field ? { field } : {}), ...(e.fieldErrors ? { errors: e.fieldErrors } : {}) });
-  }
-  if (e instanceof NotFoundError) return problemResult("not-found", e.message);
-  if (e instanceof ForbiddenError) return problemResult("forbidden", e.message, { code: "ROLE_NOT_ALLOWED" });
-  if (e instanceof ConflictError) return problemResult("conflict", e.message);
-  if (e instanceof RateLimitError) return problemResult("rate-limited", e.message, {}, { "Retry-After": String(e.retryAfterSeconds) });
-  if (e instanceof DomainError) return problemResult("invalid-request", e.message);
-  console.error("[latchkey] management API request failed", e);
-  return problemResult("unavailable", "Latchkey could not complete the request. Retry shortly.");
+  const t = translateError(e, "management API request");
+  const p = problemForError(t);
+  return problemResult(p.type, t.message, p.extra, p.headers);
 }
 
 function toResponse(r: ApiResult, extraHeaders: Record<string, string>): Response {
@@ -90,7 +82,7 @@ async function ownerContext(key: ApiKey, ip: string | null): Promise<OrgContext 
 }
 
 /** Authenticates, authorizes and runs one management API request (see the file's header). */
-async function handle<P>(req: Request, params: P, permission: ApiPermission, handler: ApiHandler<P>): Promise<Response> {
+async function handle<P>(req: Request, params: P, permission: KeyPermission, handler: ApiHandler<P>): Promise<Response> {
   const url = new URL(req.url);
   const method = req.method.toUpperCase();
   const auth = req.headers.get("authorization");
@@ -105,11 +97,11 @@ async function handle<P>(req: Request, params: P, permission: ApiPermission, han
         : "Send a secret key: Authorization: Bearer <key>.",
     );
   }
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-  if (!m) return unauthorized("The Authorization header must be “Bearer <key>”.");
+  const token = bearerToken(auth);
+  if (!token) return unauthorized("The Authorization header must be “Bearer <key>”.");
 
   const clientIp = req.headers.get(CLIENT_IP_HEADER);
-  const verdict = await verifyWithRecord({ request: { key: m[1], method, path: url.pathname, permissions: [permission] }, clientIp });
+  const verdict = await verifyWithRecord({ request: { key: token, method, path: url.pathname, permissions: [permission] }, clientIp });
   const rec = verdict.record;
   const code = verdict.body.code;
   const rateHeaders = verdict.headers; // RateLimit / RateLimit-Policy (and Retry-After when limited)
@@ -163,7 +155,7 @@ async function handle<P>(req: Request, params: P, permission: ApiPermission, han
 }
 
 /** Wraps a management API handler as a route handler (see the file's header). */
-export function withApiKey<P = Record<string, string>>(handler: ApiHandler<P>, options: { permission: ApiPermission }): RouteHandler<P> {
+export function withApiKey<P = Record<string, string>>(handler: ApiHandler<P>, options: { permission: KeyPermission }): RouteHandler<P> {
   return async (req, route) => {
     try {
       return await handle(req, (await route?.params) ?? ({} as P), options.permission, handler);
@@ -171,4 +163,21 @@ export function withApiKey<P = Record<string, string>>(handler: ApiHandler<P>, o
       return toResponse(errorResult(e), {});
     }
   };
+}
+
+/**
+ * The REST route of an operation: authenticated as above, its path parameters, query and body
+ * parsed with the operation's own schemas, its handler run, its result presented.
+ */
+export function restRoute<I extends OperationInput, R>(op: Operation<I, R>): RouteHandler<Record<string, string>> {
+  const rest = op.rest;
+  if (!rest || !op.permission) throw new Error(`${op.name} has no REST binding`);
+  const permission = op.permission;
+  return withApiKey(
+    async ({ ctx, params, query, body }) => {
+      const input = parseOperationInput(op, { params, query: firstValues(query), body });
+      return rest.present(ctx, await op.handler(ctx, input), input);
+    },
+    { permission },
+  );
 }

@@ -4,7 +4,6 @@ import { apiKeys, type ApiKey, type DbOrTx, type Role } from "../db";
 import { ForbiddenError, NotFoundError } from "../errors";
 import { isAdminRole } from "../orgs/roles";
 import type { OrgContext } from "../context";
-import type { KeyStatus } from "./key-names";
 
 /** owner/admin: every key; member: keys they own; viewer: none. */
 export type KeyViewer = { role: Role; userId: string };
@@ -34,16 +33,7 @@ export async function loadKey(db: DbOrTx, ctx: OrgContext, keyId: string, lock =
   return key;
 }
 
-/**
- * The status a person sees, in the order verification checks it: revoked, expired, suspended,
- * owner inactive (pass `ownerIsMember` when known), active.
- */
-export function effectiveStatus(key: Pick<ApiKey, "status" | "expiresAt">, now = new Date(), ownerIsMember = true): KeyStatus {
-  if (key.status === "revoked") return "revoked";
-  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return "expired";
-  if (key.status === "suspended") return "suspended";
-  return ownerIsMember ? "active" : "owner_inactive";
-}
+export { effectiveStatus } from "./key-status";
 
 /** What the audit log records of a key: its settings, never a token or hash. */
 export function auditView(key: ApiKey): Record<string, unknown> {

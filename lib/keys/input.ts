@@ -1,42 +1,12 @@
 // Owns the zod schemas for key input: the same ones validate the forms, the actions and the REST API.
 import { z } from "zod";
+import { id, jsonObject, optionalText, text } from "../primitives";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { GRACE_PERIODS } from "./grace";
 
-const optionalText = (max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${label} must be at most ${max} characters`)
-    .nullish()
-    .transform((v) => (v ? v : null));
+export const keyNameSchema = text({ label: "Name", min: 1, max: 100, required: "Name is required" });
 
-export const keyNameSchema = z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(100, "Name must be at most 100 characters");
-
-export const metadataSchema = z
-  .union([z.string(), z.record(z.string(), z.unknown()), z.null()])
-  .optional()
-  .transform((v, ctx) => {
-    if (v === null || v === undefined || (typeof v === "string" && v.trim() === "")) return {};
-    let obj: unknown = v;
-    if (typeof v === "string") {
-      try {
-        obj = JSON.parse(v);
-      } catch {
-        ctx.addIssue({ code: "custom", message: "Metadata must be valid JSON" });
-        return z.NEVER;
-      }
-    }
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-      ctx.addIssue({ code: "custom", message: "Metadata must be a JSON object" });
-      return z.NEVER;
-    }
-    if (Buffer.byteLength(JSON.stringify(obj)) > 4096) {
-      ctx.addIssue({ code: "custom", message: "Metadata must be at most 4 KiB" });
-      return z.NEVER;
-    }
-    return obj as Record<string, unknown>;
-  });
+export const metadataSchema = jsonObject({ label: "Metadata", maxBytes: 4096 });
 
 const expiresSchema = z
   .union([z.string(), z.date(), z.null()])
@@ -46,6 +16,10 @@ const expiresSchema = z
     const d = v instanceof Date ? v : new Date(v);
     if (Number.isNaN(d.getTime())) {
       ctx.addIssue({ code: "custom", message: "Enter a valid date and time" });
+      return z.NEVER;
+    }
+    if (d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 9999) {
+      ctx.addIssue({ code: "custom", message: "Enter a date between the years 1970 and 9999" });
       return z.NEVER;
     }
     return d;
@@ -63,20 +37,20 @@ const rateLimitSchema = z
   .nullish()
   .transform((v) => v ?? null);
 
-const permissionsSchema = z.array(z.string().trim().min(1).max(100)).max(200, "At most 200 permissions").default([]);
+const permissionsSchema = z.array(text({ label: "A permission", min: 1, max: 100 })).max(200, "At most 200 permissions").default([]);
 
 /** Mutable settings shared by create and update. */
 const keySettings = {
   name: keyNameSchema,
-  description: optionalText(500, "Description"),
-  ownerId: z.string().trim().min(1).nullish().describe("The owning member's user id (default: the creator). Only owners and admins may choose another owner."),
+  description: optionalText({ label: "Description", max: 500, multiline: true }),
+  ownerId: id("user").nullish().describe("The owning member's user id (default: the creator). Only owners and admins may choose another owner."),
   permissions: permissionsSchema.describe("Permissions from the organization's catalog; capped by the owner's role. Public keys: only `*:read` / `*:public`."),
-  rules: optionalText(10_000, "Rules").describe("One rule per line, first match wins: `allow|deny [METHOD[,METHOD]|*] /path/*`."),
-  ipAllowlist: z.union([z.string(), z.array(z.string())]).nullish().describe("Addresses or CIDR ranges (IPv4/IPv6), as an array or one per line. Empty: any address."),
+  rules: optionalText({ label: "Rules", max: 10_000, multiline: true }).describe("One rule per line, first match wins: `allow|deny [METHOD[,METHOD]|*] /path/*`."),
+  ipAllowlist: z.union([text({ label: "IP allowlist", max: 20_000, multiline: true }), z.array(text({ label: "An IP allowlist entry", max: 100 })).max(1000, "At most 1000 entries")]).nullish().describe("Addresses or CIDR ranges (IPv4/IPv6), as an array or one per line. Empty: any address."),
   rateLimit: rateLimitSchema.describe("Requests per window, counted per key; null for no limit."),
   expiresAt: expiresSchema.describe("ISO 8601 date-time, or null for no expiry (the organization's key policy may require one)."),
   metadata: metadataSchema.describe("A JSON object (up to 4 KiB) returned by verification."),
-  externalId: optionalText(255, "External ID").describe("Your own identifier for the key's user or customer."),
+  externalId: optionalText({ label: "External ID", max: 255 }).describe("Your own identifier for the key's user or customer."),
 };
 
 export const createKeySchema = z.object({
@@ -86,14 +60,17 @@ export const createKeySchema = z.object({
 });
 export type CreateKeyInput = z.input<typeof createKeySchema>;
 
-export const updateKeySchema = z.object({ keyId: z.string().min(1), ...keySettings });
+export const updateKeySchema = z.object({ keyId: id("key"), ...keySettings });
 export type UpdateKeyInput = z.input<typeof updateKeySchema>;
 
-export const keyIdSchema = z.object({ keyId: z.string().min(1, "Key is required") });
-export const keyIdsSchema = z.object({ keyIds: z.array(z.string().min(1)).min(1, "Select at least one key").max(500, "At most 500 keys at once") });
+export const keyIdSchema = z.object({ keyId: id("key") });
+export const keyIdsSchema = z.object({ keyIds: z.array(id("key")).min(1, "Select at least one key").max(500, "At most 500 keys at once") });
+
+/** The settings PATCH may change (type and environment are fixed at creation). */
+export const EDITABLE_KEY_FIELDS = Object.keys(keySettings);
 
 export const rollKeySchema = z.object({
-  keyId: z.string().min(1),
+  keyId: id("key"),
   grace: z.enum(GRACE_PERIODS, { error: "Choose a grace period" }).optional().describe("How long the previous token keeps verifying (default: the organization's). Never past the key's expiry."),
   /** Required when rolling an expired key: the renewed key's expiry (the policy applies). */
   expiresAt: expiresSchema,

@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/audit";
 import type { Actor } from "../context";
 import { ConflictError, ForbiddenError, ValidationError, fieldError } from "../errors";
 import { newId } from "../ids";
+import { isUniqueViolation } from "../error-translator";
 import { parseInput } from "../validation";
 import { isAdminRole } from "../orgs/roles";
 import type { OrgContext } from "../context";
@@ -107,11 +108,6 @@ export function assertWithinCap(permissions: string[], ownerRole: Role, keyName?
       `${keyName ? `“${keyName}”: ` : ""}a key owned by ${ownerRole === "admin" ? "an" : "a"} ${ownerRole} cannot hold ${outside.join(", ")}. Choose another owner or remove ${outside.length > 1 ? "them" : "it"}.`,
     );
   }
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err?.code === "23505" || err?.cause?.code === "23505";
 }
 
 function newToken(type: KeyType, environment: KeyEnvironment) {
@@ -216,9 +212,6 @@ export async function updateKey(ctx: OrgContext, input: unknown): Promise<ApiKey
   const { keyId } = parseInput(keyIdSchema, input);
   return applyUpdate(ctx, keyId, () => input);
 }
-
-/** The settings that can change after creation (type and environment cannot). */
-export const EDITABLE_KEY_FIELDS = Object.keys(updateKeySchema.shape).filter((f) => f !== "keyId");
 
 /**
  * Changes only the settings present in `patch`; the rest keep the values they have when the key

@@ -9,11 +9,11 @@ import { createKey, updateKey } from "./lifecycle";
 import { addPermission } from "./permissions";
 import { transferKeys } from "./ownership";
 import { effectivePermissions, roleAllows } from "./caps";
-import { getKey, keyListQuerySchema, listKeys, listKeysOwnedBy } from "./queries";
+import { getKey, myKeysQuerySchema, listKeys, listKeysOwnedBy } from "./queries";
 import { toKeyView } from "./view";
 import { actorOf, makeTeam, makeUser } from "@/test/factories";
 
-const q = (over: Record<string, unknown> = {}) => keyListQuerySchema.parse(over);
+const q = (over: Record<string, unknown> = {}) => myKeysQuerySchema.parse(over);
 
 describe("role caps", () => {
   it("owner/admin: all; member: org permissions and keys:read/write/verify; viewer: :read only", () => {

@@ -5,16 +5,18 @@ import { apiKeys, getDb, orgPermissions, type DbOrTx } from "../db";
 import { recordAudit } from "../audit/audit";
 import { ConflictError, NotFoundError, fieldError } from "../errors";
 import { parseInput } from "../validation";
+import { optionalText, text } from "../primitives";
 import { requireAdmin } from "../orgs/roles";
 import type { OrgContext } from "../context";
 import { BUILTIN_PERMISSIONS, isPublicSafePermission } from "./key-names";
 
-export const permissionNameSchema = z
-  .string()
-  .trim()
+export const permissionNameSchema = text({ label: "Permission", max: 100 })
   .toLowerCase()
   .max(100, "At most 100 characters")
   .regex(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, 'Use "resource:action" with lowercase letters, digits, - and _ (e.g. customers:read)');
+
+export const addPermissionSchema = z.object({ name: permissionNameSchema, description: optionalText({ label: "Description", max: 200 }) });
+export const removePermissionSchema = z.object({ name: text({ label: "Permission", min: 1, max: 100 }) });
 
 export type CatalogEntry = { name: string; description: string | null; builtin: boolean };
 
@@ -42,7 +44,7 @@ export async function validatePermissions(db: DbOrTx, organizationId: string, pe
 
 export async function addPermission(ctx: OrgContext, input: unknown): Promise<void> {
   requireAdmin(ctx.membership.role, "change the permission catalog");
-  const data = parseInput(z.object({ name: permissionNameSchema, description: z.string().trim().max(200).optional() }), input);
+  const data = parseInput(addPermissionSchema, input);
   if ((BUILTIN_PERMISSIONS as readonly string[]).includes(data.name)) throw fieldError("name", `${data.name} is built in`);
   await getDb().transaction(async (tx) => {
     const inserted = await tx
@@ -64,7 +66,7 @@ export async function addPermission(ctx: OrgContext, input: unknown): Promise<vo
 /** Removes a custom permission; refuses while live keys hold it, naming them. */
 export async function removePermission(ctx: OrgContext, input: unknown): Promise<void> {
   requireAdmin(ctx.membership.role, "change the permission catalog");
-  const { name } = parseInput(z.object({ name: z.string().min(1) }), input);
+  const { name } = parseInput(removePermissionSchema, input);
   await getDb().transaction(async (tx) => {
     const users = await tx
       .select({ id: apiKeys.id, name: apiKeys.name })

@@ -8,30 +8,28 @@ import { loadKey } from "./access";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { hashToken, parseToken } from "./token";
 import type { GracePeriod } from "./grace";
-import { isPerPage, PER_PAGE_OPTIONS } from "../pagination";
+import { id, pageQuery, slug, text } from "../primitives";
 
 export const KEY_STATUS_FILTERS = ["active", "suspended", "revoked", "expired", "expiring", "owner_inactive"] as const;
 export const KEY_SORTS = ["name", "createdAt", "lastUsedAt", "expiresAt"] as const;
 
-/** The list's state, as it lives in the URL; anything invalid falls back to the default. */
+/**
+ * The list's state, as it lives in the URL and in `GET /api/v1/keys`: the REST API answers 400 for
+ * an invalid value, a page drops it (parsePageQuery).
+ */
 export const keyListQuerySchema = z.object({
-  q: z.string().trim().max(200).catch("").default(""),
-  status: z.enum(KEY_STATUS_FILTERS).optional().catch(undefined),
-  environment: z.enum(KEY_ENVIRONMENTS).optional().catch(undefined),
-  type: z.enum(KEY_TYPES).optional().catch(undefined),
-  owner: z.string().max(100).optional().catch(undefined),
-  org: z.string().max(100).optional().catch(undefined),
-  sort: z.enum(KEY_SORTS).catch("createdAt").default("createdAt"),
-  dir: z.enum(["asc", "desc"]).catch("desc").default("desc"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
-  perPage: z.coerce
-    .number()
-    .refine(isPerPage)
-    .catch(25)
-    .default(25)
-    .describe(`Page size: ${PER_PAGE_OPTIONS.join(", ")}`),
+  q: text({ label: "q", max: 200 }).default("").describe("Search: name, key id, key ending, or a full token."),
+  status: z.enum(KEY_STATUS_FILTERS, { error: `status must be one of ${KEY_STATUS_FILTERS.join(", ")}` }).optional(),
+  environment: z.enum(KEY_ENVIRONMENTS, { error: `environment must be one of ${KEY_ENVIRONMENTS.join(", ")}` }).optional(),
+  type: z.enum(KEY_TYPES, { error: "type must be secret or public" }).optional(),
+  owner: id("user").optional().describe("Only keys owned by this user id."),
+  sort: z.enum(KEY_SORTS, { error: `sort must be one of ${KEY_SORTS.join(", ")}` }).default("createdAt"),
+  dir: z.enum(["asc", "desc"], { error: "dir must be asc or desc" }).default("desc"),
+  ...pageQuery,
 });
-export type KeyListQuery = z.infer<typeof keyListQuerySchema>;
+/** My API keys adds the organization filter (by slug). */
+export const myKeysQuerySchema = keyListQuerySchema.extend({ org: slug().optional() });
+export type KeyListQuery = z.infer<typeof keyListQuerySchema> & { org?: string };
 
 export type KeyRow = ApiKey & {
   ownerEmail: string | null;

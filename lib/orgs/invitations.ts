@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { id } from "../primitives";
 import { getDb, invitations, memberships, organizations, users, type Invitation, type Organization, type User } from "../db";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../context";
@@ -10,6 +11,8 @@ import { newId, randomBase62 } from "../ids";
 import { emailSchema, parseInput } from "../validation";
 import { canAssignRole, requireAdmin, roleSchema } from "./roles";
 import type { OrgContext } from "../context";
+
+export const revokeInvitationSchema = z.object({ invitationId: id("inv") });
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -89,7 +92,7 @@ export async function listPendingInvitations(ctx: OrgContext): Promise<Invitatio
 
 export async function revokeInvitation(ctx: OrgContext, input: unknown): Promise<void> {
   requireAdmin(ctx.membership.role, "revoke invitations");
-  const { invitationId } = parseInput(z.object({ invitationId: z.string().min(1) }), input);
+  const { invitationId } = parseInput(revokeInvitationSchema, input);
   await getDb().transaction(async (tx) => {
     const [inv] = await tx
       .update(invitations)

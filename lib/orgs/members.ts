@@ -1,6 +1,7 @@
 // Owns memberships: listing, role changes, removal and leaving, with the last-owner guard.
 import { and, asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
+import { id } from "../primitives";
 import { getDb, memberships, users, type DbOrTx, type Role } from "../db";
 import { recordAudit } from "../audit/audit";
 import { ConflictError, ForbiddenError, NotFoundError, fieldError } from "../errors";
@@ -42,7 +43,7 @@ async function ownerCount(tx: DbOrTx, orgId: string): Promise<number> {
 }
 
 export const changeRoleSchema = z.object({
-  userId: z.string().min(1, "Member is required"),
+  userId: id("user"),
   role: roleSchema,
 });
 
@@ -75,10 +76,10 @@ export async function changeMemberRole(ctx: OrgContext, input: unknown): Promise
 }
 
 export const removeMemberSchema = z.object({
-  userId: z.string().min(1, "Member is required"),
+  userId: id("user"),
   /** What happens to the member's keys: keep them (they stop working: owner inactive), transfer or revoke them. */
   keys: z.enum(["keep", "transfer", "revoke"]).default("keep"),
-  transferTo: z.string().optional(),
+  transferTo: id("user").optional(),
 });
 type KeyFate = Omit<z.infer<typeof removeMemberSchema>, "userId">;
 

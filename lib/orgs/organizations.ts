@@ -7,21 +7,13 @@ import type { Actor, OrgContext } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { newId, randomBase62 } from "../ids";
 import { parseInput } from "../validation";
+import { isSlug, RESERVED_SLUGS, slug, text } from "../primitives";
 import { requireAdmin } from "./roles";
 import { createDefaultPublicKey } from "../keys/lifecycle";
 
-export const RESERVED_SLUGS = new Set(["new", "api", "admin", "settings", "account", "orgs", "invite", "sign-in", "sign-up"]);
+export const slugSchema = slug();
 
-export const slugSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .min(3, "Slug must be at least 3 characters")
-  .max(48, "Slug must be at most 48 characters")
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, digits and single hyphens, not at the start or end")
-  .refine((s) => !RESERVED_SLUGS.has(s), "This slug is reserved");
-
-export const orgNameSchema = z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters");
+export const orgNameSchema = text({ label: "Name", min: 1, max: 100, required: "Name is required" });
 
 export const createOrgSchema = z.object({ name: orgNameSchema, slug: slugSchema.optional().or(z.literal("").transform(() => undefined)) });
 export const updateOrgSchema = z.object({ name: orgNameSchema, slug: slugSchema });
@@ -108,6 +100,7 @@ export async function listOrganizationsForUser(userId: string): Promise<OrgWithR
  * A missing organization and one the caller is not a member of are the same NotFoundError.
  */
 export async function resolveOrgContext(actor: Actor & { userId: string }, slug: string): Promise<OrgContext> {
+  if (!isSlug(slug)) throw new NotFoundError("Organization not found"); // no query for what cannot be a slug
   const [row] = await getDb()
     .select({ org: organizations, membership: memberships })
     .from(organizations)

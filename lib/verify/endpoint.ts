@@ -5,21 +5,26 @@ import { verifyKey, type VerifyOutcome } from "./verify";
 import type { MaybePromise } from "../maybe-promise";
 import { ipAllowed } from "./ip-guard";
 import { env } from "../env";
+import { translateError } from "../error-translator";
+import { PROBLEMS, problemBody, problemForError, type ApiProblem, type ProblemType } from "../api/problem";
 
 export type RawVerifyCall = { body: string; contentType: string | null; clientIp: string | null; authorization: string | null; tooLarge?: boolean };
 export type RawVerifyAnswer = { status: number; headers: Record<string, string>; body: string };
 
-function problem(status: number, title: string, detail: string, field?: string): RawVerifyAnswer {
+/** A problem answer with the same documented types as the management API (lib/api/problem.ts). */
+function problem(type: ProblemType, detail: string, extra: Partial<ApiProblem> = {}, headers: Record<string, string> = {}): RawVerifyAnswer {
   return {
-    status,
-    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store" },
-    body: JSON.stringify({ type: "about:blank", title, status, detail, ...(field ? { field } : {}) }),
+    status: PROBLEMS[type].status,
+    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...headers },
+    body: JSON.stringify(problemBody(type, detail, extra)),
   };
 }
 
-const unavailable = (e: unknown): RawVerifyAnswer => {
-  console.error("[verify] unexpected error", e);
-  return problem(503, "Verification unavailable", "Latchkey could not verify the key right now. Retry shortly.");
+/** An error while verifying, through the one error translator (an outage is a 503 with Retry-After). */
+const failed = (e: unknown): RawVerifyAnswer => {
+  const t = translateError(e, "verification");
+  const p = problemForError(t);
+  return problem(p.type, t.kind === "unavailable" ? "Latchkey cannot verify keys right now (its database is unreachable). Retry shortly." : t.message, p.extra, p.headers);
 };
 
 const toAnswer = (out: VerifyOutcome): RawVerifyAnswer => ({
@@ -32,17 +37,16 @@ const toAnswer = (out: VerifyOutcome): RawVerifyAnswer => ({
 export function answerVerify(call: RawVerifyCall): MaybePromise<RawVerifyAnswer> {
   try {
     if (!ipAllowed(call.clientIp ?? "unknown", env().VERIFY_MAX_RPS_PER_IP, Date.now())) {
-      const p = problem(429, "Too many requests", "This address is sending verification requests too fast. Slow down and retry.");
-      return { ...p, headers: { ...p.headers, "Retry-After": "1" } };
+      return problem("too-many-requests", "This address is sending verification requests too fast. Slow down and retry.", {}, { "Retry-After": "1" });
     }
     if (call.tooLarge || Buffer.byteLength(call.body) > MAX_VERIFY_BODY_BYTES) {
-      return problem(400, "Request too large", `The body must be at most ${MAX_VERIFY_BODY_BYTES} bytes.`);
+      return problem("invalid-request", `The body must be at most ${MAX_VERIFY_BODY_BYTES} bytes.`);
     }
     const parsed = parseVerifyBody(call.body, call.contentType);
-    if (!parsed.ok) return problem(400, parsed.problem.title, parsed.problem.detail, parsed.problem.field);
+    if (!parsed.ok) return problem("invalid-request", parsed.problem.detail, parsed.problem.field ? { field: parsed.problem.field } : {});
     const out = verifyKey({ request: parsed.value, clientIp: call.clientIp, authorization: call.authorization });
-    return out instanceof Promise ? out.then(toAnswer, unavailable) : toAnswer(out);
+    return out instanceof Promise ? out.then(toAnswer, failed) : toAnswer(out);
   } catch (e) {
-    return unavailable(e);
+    return failed(e);
   }
 }

@@ -1,6 +1,7 @@
 // Owns the verify request body: validated with zod; failures name the field (problem+json upstream).
 import { z } from "zod";
 import { KEY_ENVIRONMENTS } from "../keys/key-names";
+import { textProblem } from "../primitives";
 
 export const MAX_VERIFY_BODY_BYTES = 16 * 1024;
 
@@ -13,7 +14,7 @@ export const verifyRequestSchema = z.object({
     .string({ error: "path must be a string" })
     .max(2048)
     .startsWith("/", "path must start with /")
-    .refine((p) => !p.includes("\u0000"), "path must not contain a NUL character") // PostgreSQL text cannot store it
+    .refine((p) => textProblem(p, true) === null, "path must not contain a NUL, other control characters or invalid Unicode") // the request log stores it
     .optional(),
   ip: z.string({ error: "ip must be a string" }).max(64).optional(),
 });

@@ -20,10 +20,5 @@ export const verifyResponseSchema = z
   })
   .describe("Identity fields are present for every key that exists, whatever the code; absent for MALFORMED and NOT_FOUND.");
 
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  field: z.string().optional().describe("The request field at fault, when there is one."),
-});
+/** Verification's errors are the same problem documents as the management API's. */
+export { apiProblemSchema as problemSchema } from "../api/problem";

@@ -1,6 +1,9 @@
 // Owns the verification core (no Next.js): given a parsed request, the client address and the
 // optional Authorization header, it answers status, headers and body exactly as PRODUCT.md says.
 import { rulesAllow } from "../keys/rules";
+import { effectiveStatus } from "../keys/key-status";
+import type { KeyStatus } from "../keys/key-names";
+import { bearerToken } from "../http/bearer";
 import { hashToken, isWellFormedToken } from "../keys/token";
 import type { VerifyCode } from "./codes";
 import { lookupKeyByHash, type KeyRecord } from "./lookup";
@@ -42,21 +45,18 @@ export type VerifyInput = {
   now?: Date;
 };
 
+const STATUS_CODES: Record<KeyStatus, VerifyCode | null> = { active: null, revoked: "REVOKED", expired: "EXPIRED", suspended: "SUSPENDED", owner_inactive: "OWNER_INACTIVE" };
+
 /** The first failing check of a key that exists, before rules, permissions and rate limit. */
 function statusCode(rec: KeyRecord, nowMs: number): VerifyCode | null {
-  const k = rec.key;
-  if (k.status === "revoked") return "REVOKED";
-  if (k.expiresAt && k.expiresAt.getTime() <= nowMs) return "EXPIRED";
-  if (k.status === "suspended") return "SUSPENDED";
-  if (rec.ownerRole === null) return "OWNER_INACTIVE";
-  return null;
+  return STATUS_CODES[effectiveStatus(rec.key, nowMs, rec.ownerRole !== null)];
 }
 
 /** A verifier key: a live secret key whose owner's role lets it use keys:verify. */
 function resolveVerifier(authorization: string, nowMs: number): MaybePromise<KeyRecord | null> {
-  const m = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (!m || !isWellFormedToken(m[1])) return null;
-  return after(lookupKeyByHash(hashToken(m[1]), nowMs), (rec) =>
+  const token = bearerToken(authorization);
+  if (!token || !isWellFormedToken(token)) return null;
+  return after(lookupKeyByHash(hashToken(token), nowMs), (rec) =>
     rec && rec.key.type === "secret" && !statusCode(rec, nowMs) && rec.effectivePermissions.includes("keys:verify") ? rec : null,
   );
 }

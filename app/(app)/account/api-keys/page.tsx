@@ -1,10 +1,10 @@
 import { requireUser, actorFor } from "@/app/_lib/auth";
 import { keyFormContext } from "@/app/_lib/key-form-context";
-import type { RawSearchParams } from "@/app/_lib/search-params";
+import { parsePageQuery, type RawSearchParams } from "@/lib/ops/operation";
 import { PageHeader } from "@/components/ui/card";
 import { KeysTable } from "@/components/keys/keys-table";
 import { CreateKeyDialog, type CreateTarget } from "@/components/keys/create-key-dialog";
-import { keyListQuerySchema, listKeysOwnedBy } from "@/lib/keys/queries";
+import { listKeysOwnedBy, myKeysQuerySchema } from "@/lib/keys/queries";
 import { toKeyView } from "@/lib/keys/view";
 import { usageLast24h } from "@/lib/verify/usage-queries";
 import { listOrganizationsForUser, resolveOrgContext } from "@/lib/orgs/organizations";
@@ -14,7 +14,7 @@ export const metadata = { title: "My API keys" };
 export default async function MyApiKeysPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const user = await requireUser("/account/api-keys");
   const raw = await searchParams;
-  const query = keyListQuerySchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const query = parsePageQuery(myKeysQuerySchema, raw);
   const [{ rows, total }, orgs] = await Promise.all([listKeysOwnedBy(user.id, query), listOrganizationsForUser(user.id)]);
   // Keys created here are always owned by the signed-in user; viewers cannot create keys.
   const me = actorFor(user, null);

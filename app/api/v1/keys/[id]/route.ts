@@ -1,8 +1,8 @@
 // GET, PATCH and DELETE /api/v1/keys/{id}.
-import { deleteKeyOp, getKeyOp, updateKeyOp } from "@/lib/api/handlers";
-import { withApiKey } from "@/lib/api/with-api-key";
+import { deleteKeyOp, getKeyOp, updateKeyOp } from "@/lib/keys/operations";
+import { restRoute } from "@/lib/api/with-api-key";
 
 export const dynamic = "force-dynamic";
-export const GET = withApiKey(getKeyOp, { permission: "keys:read" });
-export const PATCH = withApiKey(updateKeyOp, { permission: "keys:write" });
-export const DELETE = withApiKey(deleteKeyOp, { permission: "keys:write" });
+export const GET = restRoute(getKeyOp);
+export const PATCH = restRoute(updateKeyOp);
+export const DELETE = restRoute(deleteKeyOp);

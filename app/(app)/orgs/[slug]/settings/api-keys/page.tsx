@@ -1,10 +1,10 @@
 import { orgPageContext } from "@/app/_lib/org-page";
 import { keyFormContext } from "@/app/_lib/key-form-context";
-import type { RawSearchParams } from "@/app/_lib/search-params";
+import { parsePageQuery, type RawSearchParams } from "@/lib/ops/operation";
 import { PageHeader } from "@/components/ui/card";
 import { KeysTable } from "@/components/keys/keys-table";
 import { CreateKeyDialog } from "@/components/keys/create-key-dialog";
-import { keyListQuerySchema, listKeys } from "@/lib/keys/queries";
+import { listKeysOp } from "@/lib/keys/operations";
 import { toKeyView } from "@/lib/keys/view";
 import { usageLast24h } from "@/lib/verify/usage-queries";
 
@@ -14,8 +14,8 @@ export default async function ApiKeysPage({ params, searchParams }: { params: Pr
   const { slug } = await params;
   const ctx = await orgPageContext(slug);
   const raw = await searchParams;
-  const query = keyListQuerySchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
-  const [{ rows, total }, form] = await Promise.all([listKeys(ctx, query), keyFormContext(ctx)]);
+  const query = parsePageQuery(listKeysOp.input.query, raw);
+  const [{ rows, total }, form] = await Promise.all([listKeysOp.handler(ctx, { query, params: {}, body: {} }), keyFormContext(ctx)]);
   const usage = await usageLast24h(rows.map((r) => r.id));
   const canCreate = ctx.membership.role !== "viewer";
   const create = canCreate ? <CreateKeyDialog orgs={[{ slug: ctx.org.slug, name: ctx.org.name, form }]} /> : null;

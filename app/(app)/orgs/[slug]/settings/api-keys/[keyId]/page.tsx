@@ -5,36 +5,39 @@ import { orgPageContext } from "@/app/_lib/org-page";
 import { keyFormContext } from "@/app/_lib/key-form-context";
 import { KeyDetail } from "@/components/keys/key-detail";
 import { AuditTable } from "@/components/audit/audit-table";
-import { listAuditEvents } from "@/lib/audit/audit";
-import { getDb } from "@/lib/db";
+import { listKeyAuditTrail } from "@/lib/audit/audit";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/queries";
+import { keyLogQuerySchema } from "@/lib/keys/operations";
+import { isId } from "@/lib/primitives";
+import { parsePageQuery, type RawSearchParams } from "@/lib/ops/operation";
+import { z } from "zod";
 import { toKeyView } from "@/lib/keys/view";
-import { first, pagination, type RawSearchParams } from "@/app/_lib/search-params";
 import { KeyUsage, USAGE_RANGES, hourlyPoints, type UsageRange } from "@/components/keys/key-usage";
 import { listRequestLog, usageByHour } from "@/lib/verify/usage-queries";
-import { VERIFY_CODES } from "@/lib/verify/codes";
 
 export const metadata = { title: "API key" };
+
+/** The key page's URL state: the request log's filters (as in GET /api/v1/keys/{id}/logs) plus the chart's range. */
+const keyPageQuery = keyLogQuerySchema.omit({ since: true, perPage: true }).extend({ range: z.enum(Object.keys(USAGE_RANGES) as [UsageRange, ...UsageRange[]]).default("24h") });
 
 export default async function KeyPage({ params, searchParams }: { params: Promise<{ slug: string; keyId: string }>; searchParams: Promise<RawSearchParams> }) {
   const { slug, keyId } = await params;
   const sp = await searchParams;
   const ctx = await orgPageContext(slug);
+  if (!isId("key", keyId)) notFound();
   const row = await getKey(ctx, keyId).catch((e) => {
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
   const key = toKeyView(ctx.membership, row);
-  const range: UsageRange = first(sp.range) === "7d" ? "7d" : first(sp.range) === "30d" ? "30d" : "24h";
+  const { range, code, page } = parsePageQuery(keyPageQuery, sp);
   const hours = USAGE_RANGES[range];
   const now = new Date();
   const since = new Date(now.getTime() - hours * 3600_000);
-  const code = VERIFY_CODES.find((c) => c === first(sp.code));
-  const { page } = pagination(sp);
   const [form, trail, hourly, log] = await Promise.all([
     keyFormContext(ctx),
-    listAuditEvents(getDb(), ctx.org.id, { page: 1, perPage: 50, targetId: key.id }),
+    listKeyAuditTrail(ctx, key.id),
     usageByHour(key.id, since),
     listRequestLog(key.id, { page, perPage: 25, code, since }),
   ]);
@@ -52,6 +55,7 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
         perPage={50}
         total={trail.total}
         hideFilters
+        hideIp={trail.ipsHidden}
         rows={trail.rows.map((r) => ({ id: r.id, createdAt: r.createdAt.toISOString(), actor: r.actorLabel, action: r.action, target: r.targetLabel ?? r.targetId, ip: r.ip, before: r.before, after: r.after }))}
       />
     </>

@@ -1,0 +1,52 @@
+"use server";
+// Server actions for keys, shared by the organization's pages and My API keys. Each is produced
+// from the operation in lib/keys/operations.ts; `present` says what the browser receives.
+import { revalidatePath } from "next/cache";
+import { opAction } from "@/app/_lib/action";
+import type { OrgContext } from "@/lib/context";
+import {
+  addPermissionOp,
+  changeKeysOp,
+  createKeyOp,
+  removePermissionOp,
+  rollKeyOp,
+  transferKeysOp,
+  updateKeyOp,
+  updateKeyPolicyOp,
+} from "@/lib/keys/operations";
+
+const refresh = (ctx: OrgContext) => revalidatePath(`/orgs/${ctx.org.slug}/settings`, "layout");
+
+/** Returns the token once; it is never stored, logged or sent again. */
+export const createKeyAction = opAction(createKeyOp, (ctx, { key, token }) => {
+  refresh(ctx);
+  return { keyId: key.id, name: key.name, type: key.type, token };
+});
+
+export const updateKeyAction = opAction(updateKeyOp, (ctx, key) => {
+  refresh(ctx);
+  return { keyId: key.id };
+});
+
+export const rollKeyAction = opAction(rollKeyOp, (ctx, { key, token }) => {
+  refresh(ctx);
+  return { keyId: key.id, name: key.name, type: key.type, token, previousTokenValidUntil: key.previousHash ? key.previousHashExpiresAt?.toISOString() ?? null : null };
+});
+
+export const keyStatusAction = opAction(changeKeysOp, (ctx, changed) => {
+  refresh(ctx);
+  return { changed };
+});
+
+export const addPermissionAction = opAction(addPermissionOp, refresh);
+export const removePermissionAction = opAction(removePermissionOp, refresh);
+
+export const updatePolicyAction = opAction(updateKeyPolicyOp, (ctx, policy) => {
+  refresh(ctx);
+  return policy;
+});
+
+export const transferKeysAction = opAction(transferKeysOp, (ctx, changed) => {
+  refresh(ctx);
+  return { changed };
+});
