@@ -1,3 +1,3 @@
-// Owns the page sizes every paginated list offers (client-safe).
+// Owns the page sizes the tables offer (client-safe). Any perPage from 1 to 100 is accepted
+// (lib/primitives.ts pageQuery); these are the choices the UI shows.
 export const PER_PAGE_OPTIONS = [10, 25, 50, 100] as const;
-export const isPerPage = (n: number) => (PER_PAGE_OPTIONS as readonly number[]).includes(n);

@@ -1,6 +1,7 @@
 // Owns turning zod failures into ValidationError with per-field messages.
 import { z } from "zod";
 import { ValidationError, type FieldErrors } from "./errors";
+import { text } from "./primitives";
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
@@ -27,3 +28,6 @@ export const passwordSchema = z
   .string({ error: "Password is required" })
   .min(8, "Password must be at least 8 characters")
   .max(128, "Password must be at most 128 characters");
+
+/** A person's display name. */
+export const personNameSchema = text({ label: "Name", min: 1, max: 100, required: "Name is required" });

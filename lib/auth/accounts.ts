@@ -3,13 +3,13 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, users, type User } from "../db";
 import { ConflictError } from "../errors";
-import { emailSchema, parseInput, passwordSchema } from "../validation";
+import { emailSchema, parseInput, passwordSchema, personNameSchema } from "../validation";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 import { checkThrottle, clearFailures, recordFailure, throttleKeys } from "./throttle";
 import { createPersonalOrganization } from "../orgs/organizations";
 
 export const signUpSchema = z.object({
-  name: z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
+  name: personNameSchema,
   email: emailSchema,
   password: passwordSchema,
 });

@@ -5,13 +5,13 @@ import { getDb, memberships, organizations, users, type User } from "../db";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../context";
 import { ConflictError, fieldError } from "../errors";
-import { parseInput, passwordSchema } from "../validation";
+import { parseInput, passwordSchema, personNameSchema } from "../validation";
 import { hashPassword, verifyPassword } from "./password";
 import { liveKeysOwnedBy, revokeKeysInTx } from "../keys/ownership";
 import { publishKeyChange } from "../verify/invalidation";
 
 export async function updateProfile(user: User, input: unknown): Promise<void> {
-  const { name } = parseInput(z.object({ name: z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters") }), input);
+  const { name } = parseInput(z.object({ name: personNameSchema }), input);
   await getDb().update(users).set({ name }).where(eq(users.id, user.id));
 }
 

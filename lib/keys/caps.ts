@@ -8,7 +8,8 @@ const BUILTIN = new Set<string>(BUILTIN_PERMISSIONS);
 /**
  * Whether a key owned by someone with `role` may use `permission`.
  * owner/admin: all; member: every org-defined permission plus keys:read/write/verify;
- * viewer: only permissions ending in ":read"; no role (owner left the org): nothing.
+ * viewer: what a member may use that ends in ":read" (so never audit:read, which only owners'
+ * and admins' keys hold); no role (owner left the org): nothing.
  */
 export function roleAllows(role: Role | null, permission: string): boolean {
   switch (role) {
@@ -18,7 +19,7 @@ export function roleAllows(role: Role | null, permission: string): boolean {
     case "member":
       return !BUILTIN.has(permission) || MEMBER_BUILTINS.has(permission);
     case "viewer":
-      return permission.endsWith(":read");
+      return permission.endsWith(":read") && roleAllows("member", permission);
     default:
       return false;
   }

@@ -162,6 +162,11 @@ export const keyLogQuerySchema = z.object({
   ...pageQuery,
 });
 
+/** The key page's URL state: the request log's filters (as in GET /api/v1/keys/{id}/logs) plus the chart's range. */
+export const keyPageQuerySchema = keyLogQuerySchema.omit({ since: true, perPage: true }).extend({
+  range: z.enum(["24h", "7d", "30d"], { error: "range must be 24h, 7d or 30d" }).default("24h"),
+});
+
 export const listKeyLogsOp = operation({
   name: "listKeyLogs",
   summary: "A key's request log, newest first",

@@ -1,5 +1,4 @@
 // Owns the organization operations the settings pages call (their server actions derive from them).
-import { z } from "zod";
 import { operation } from "../ops/operation";
 import { updateOrgSchema, updateOrganization } from "./organizations";
 import { changeMemberRole, changeRoleSchema, leaveOrganization, removeMember, removeMemberSchema } from "./members";
@@ -43,6 +42,6 @@ export const removeMemberOp = operation({
 export const leaveOrganizationOp = operation({
   name: "leaveOrganization",
   summary: "Leave the organization",
-  input: { body: z.object({}) },
+  input: {},
   handler: (ctx) => leaveOrganization(ctx),
 });

@@ -8,18 +8,14 @@ import { AuditTable } from "@/components/audit/audit-table";
 import { listKeyAuditTrail } from "@/lib/audit/audit";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/queries";
-import { keyLogQuerySchema } from "@/lib/keys/operations";
+import { keyPageQuerySchema } from "@/lib/keys/operations";
 import { isId } from "@/lib/primitives";
 import { parsePageQuery, type RawSearchParams } from "@/lib/ops/operation";
-import { z } from "zod";
 import { toKeyView } from "@/lib/keys/view";
-import { KeyUsage, USAGE_RANGES, hourlyPoints, type UsageRange } from "@/components/keys/key-usage";
+import { KeyUsage, USAGE_RANGES, hourlyPoints } from "@/components/keys/key-usage";
 import { listRequestLog, usageByHour } from "@/lib/verify/usage-queries";
 
 export const metadata = { title: "API key" };
-
-/** The key page's URL state: the request log's filters (as in GET /api/v1/keys/{id}/logs) plus the chart's range. */
-const keyPageQuery = keyLogQuerySchema.omit({ since: true, perPage: true }).extend({ range: z.enum(Object.keys(USAGE_RANGES) as [UsageRange, ...UsageRange[]]).default("24h") });
 
 export default async function KeyPage({ params, searchParams }: { params: Promise<{ slug: string; keyId: string }>; searchParams: Promise<RawSearchParams> }) {
   const { slug, keyId } = await params;
@@ -31,7 +27,7 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
     throw e;
   });
   const key = toKeyView(ctx.membership, row);
-  const { range, code, page } = parsePageQuery(keyPageQuery, sp);
+  const { range, code, page } = parsePageQuery(keyPageQuerySchema, sp);
   const hours = USAGE_RANGES[range];
   const now = new Date();
   const since = new Date(now.getTime() - hours * 3600_000);
