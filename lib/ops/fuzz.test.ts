@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { apiKeys, auditEvents, getDb, invitations, memberships, orgPermissions } from "@/lib/db";
-import { makeTeam } from "@/test/factories";
 import { createKey } from "@/lib/keys/lifecycle";
 import { generateToken } from "@/lib/keys/token";
 import { restRoute } from "@/lib/api/with-api-key";
@@ -17,6 +16,11 @@ import { keyListQuerySchema, listKeys, listKeysOwnedBy, myKeysQuerySchema } from
 import { auditQuerySchema, listAuditLog } from "@/lib/audit/audit";
 import { listRequestLog } from "@/lib/verify/usage-queries";
 import type { OrgContext } from "@/lib/context";
+import { actorOf, makeTeam } from "@/test/factories";
+import { updateProfile } from "@/lib/auth/profile";
+import { signUp, type SignUpInput } from "@/lib/auth/accounts";
+import { createOrganization, listOrganizationsForUser } from "@/lib/orgs/organizations";
+import { acceptInvitation } from "@/lib/orgs/invitations";
 
 function rng(seed: number) {
   return () => {
@@ -150,6 +154,26 @@ describe("every door refuses hostile input cleanly", () => {
       pages++;
     }
 
+    // 4. The account's own actions (no organization): profile, organization creation, sign-up.
+    const user = people.owner;
+    const userCalls: [string, (input: unknown) => Promise<unknown>][] = [
+      ["updateProfile", (input) => updateProfile(user, input)],
+      ["createOrganization", (input) => createOrganization(actorOf(user), input)],
+      ["signUp", (input) => signUp(input as SignUpInput, "203.0.113.9")],
+      ["acceptInvitation", (input) => acceptInvitation(user, String((input as { token?: unknown })?.token ?? ""), null)],
+    ];
+    const orgsBefore = (await listOrganizationsForUser(user.id)).length;
+    for (let i = 0; i < 400; i++) {
+      const [name, call] = pick(userCalls);
+      const input = { name: pick(POISON), email: rand() < 0.5 ? `fuzz-${i}@example.com` : pick(POISON), password: "password-1234", slug: rand() < 0.5 ? pick(POISON) : undefined, token: pick(POISON) };
+      const outcome = await call(input).then(
+        () => `${name} accepted ${JSON.stringify(input).slice(0, 200)}`,
+        (e: unknown) => translateError(e),
+      );
+      if (typeof outcome === "string") throw new Error(outcome);
+      if (outcome.status >= 500) throw new Error(`${name} → ${outcome.status} ${outcome.message}`);
+    }
+    expect((await listOrganizationsForUser(user.id)).length).toBe(orgsBefore);
     expect(rest + actions + pages).toBe(10_000);
     expect(await counts(org.id)).toEqual(before);
     await new Promise((r) => setTimeout(r, 50));
