@@ -98,7 +98,7 @@ export function AccountSettings({ name, email, hasPassword, preview }: { name: s
               <ul className="mt-2 space-y-1" data-testid="deletion-keys">
                 {preview.keys.map((g) => (
                   <li key={g.orgSlug}>
-                    <span className="text-zinc-500">{g.orgName}:</span> {g.keys.map((k) => k.name).join(", ")}
+                    <span className="text-zinc-500 dark:text-zinc-400">{g.orgName}:</span> {g.keys.map((k) => k.name).join(", ")}
                   </li>
                 ))}
               </ul>

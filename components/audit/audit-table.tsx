@@ -62,7 +62,7 @@ export function AuditTable({
       {!hideFilters && (
       <form className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-5 py-4 dark:border-zinc-800" method="get">
         <label className="text-sm">
-          <span className="mb-1 block text-xs font-medium text-zinc-500">Action</span>
+          <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">Action</span>
           <select
             name="action"
             defaultValue={currentAction ?? ""}
@@ -75,7 +75,7 @@ export function AuditTable({
           </select>
         </label>
         <label className="text-sm">
-          <span className="mb-1 block text-xs font-medium text-zinc-500">Actor</span>
+          <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">Actor</span>
           <select name="actorUserId" defaultValue={filters.actorUserId ?? ""} className={inputClass}>
             <option value="">Anyone</option>
             {actors.map((a) => (
@@ -86,11 +86,11 @@ export function AuditTable({
           </select>
         </label>
         <label className="text-sm">
-          <span className="mb-1 block text-xs font-medium text-zinc-500">From</span>
+          <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">From</span>
           <input type="date" name="from" defaultValue={filters.from ?? ""} className={inputClass} />
         </label>
         <label className="text-sm">
-          <span className="mb-1 block text-xs font-medium text-zinc-500">To</span>
+          <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">To</span>
           <input type="date" name="to" defaultValue={filters.to ?? ""} className={inputClass} />
         </label>
         <button className="h-9 rounded-md border border-zinc-300 px-3 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
@@ -99,11 +99,11 @@ export function AuditTable({
       </form>
       )}
       {rows.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-zinc-500">No events match.</p>
+        <p className="px-5 py-10 text-center text-sm text-zinc-500 dark:text-zinc-400">No events match.</p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
-            <thead className="text-left text-xs text-zinc-500 uppercase">
+            <thead className="text-left text-xs text-zinc-500 uppercase dark:text-zinc-400">
               <tr className="border-b border-zinc-200 dark:border-zinc-800">
                 <th scope="col" className="px-5 py-2.5 font-medium">Time</th>
                 <th scope="col" className="px-5 py-2.5 font-medium">Actor</th>
@@ -117,7 +117,7 @@ export function AuditTable({
                 const changes = diff(r.before, r.after);
                 return (
                   <tr key={r.id} className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800/60">
-                    <td className="px-5 py-3 whitespace-nowrap text-zinc-500">
+                    <td className="px-5 py-3 whitespace-nowrap text-zinc-500 dark:text-zinc-400">
                       <time dateTime={r.createdAt}>{new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC</time>
                     </td>
                     <td className="px-5 py-3">{r.actor}</td>
@@ -125,11 +125,11 @@ export function AuditTable({
                       <Badge tone="indigo">{r.action}</Badge>
                       {changes.length > 0 && (
                         <details className="mt-2 text-xs">
-                          <summary className="cursor-pointer text-zinc-500">Changes</summary>
+                          <summary className="cursor-pointer text-zinc-500 dark:text-zinc-400">Changes</summary>
                           <dl className="mt-1 space-y-0.5 font-mono">
                             {changes.map(({ k, b, a }) => (
                               <div key={k}>
-                                <dt className="inline text-zinc-500">{k}: </dt>
+                                <dt className="inline text-zinc-500 dark:text-zinc-400">{k}: </dt>
                                 <dd className="inline">
                                   <span className="text-red-600 line-through dark:text-red-400">{show(b)}</span> →{" "}
                                   <span className="text-emerald-700 dark:text-emerald-400">{show(a)}</span>
@@ -141,7 +141,7 @@ export function AuditTable({
                       )}
                     </td>
                     <td className="px-5 py-3">{r.target}</td>
-                    {!hideIp && <td className="px-5 py-3 font-mono text-xs text-zinc-500">{r.ip ?? "—"}</td>}
+                    {!hideIp && <td className="px-5 py-3 font-mono text-xs text-zinc-500 dark:text-zinc-400">{r.ip ?? "—"}</td>}
                   </tr>
                 );
               })}

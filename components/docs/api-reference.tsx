@@ -96,7 +96,7 @@ function Fields({ schema }: { schema: JsonSchema }) {
           <div className="font-mono text-xs break-words text-zinc-700 dark:text-zinc-300">{typeOf(s)}</div>
           <div className="min-w-0 text-zinc-600 dark:text-zinc-400">
             {s.description && <Md text={s.description} />}
-            {constraints(s) && <span className="block text-xs text-zinc-500">{constraints(s)}</span>}
+            {constraints(s) && <span className="block text-xs text-zinc-500 dark:text-zinc-400">{constraints(s)}</span>}
             {nestedObject(s) && (
               <div className="mt-1 rounded border border-zinc-200 px-2 dark:border-zinc-800">
                 <Fields schema={nestedObject(s)!} />
@@ -164,7 +164,7 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
                     <Md text={r.description} />
                   )}
                   {schema && Number(status) < 400 && <span className="ml-1 font-mono text-xs">→ {typeOf(schema)}</span>}
-                  {r.headers && Number(status) < 400 && <span className="block text-xs text-zinc-500">Headers: {Object.keys(r.headers).join(", ")}</span>}
+                  {r.headers && Number(status) < 400 && <span className="block text-xs text-zinc-500 dark:text-zinc-400">Headers: {Object.keys(r.headers).join(", ")}</span>}
                 </span>
               </li>
             );

@@ -45,7 +45,7 @@ const menuItem = "flex cursor-default items-center rounded-md px-2 py-1.5 text-s
 function RowMenu({ k, onAction, onRoll }: { k: KeyView } & Pick<Options, "onAction" | "onRoll">) {
   return (
     <M.Root>
-      <M.Trigger aria-label={`Actions for ${k.name}`} className="rounded-md p-1 text-zinc-500 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800">
+      <M.Trigger aria-label={`Actions for ${k.name}`} className="rounded-md p-1 text-zinc-500 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800 dark:text-zinc-400">
         <MoreHorizontal className="size-4" />
       </M.Trigger>
       <M.Portal>
@@ -120,59 +120,52 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
     {
       id: "name",
       header: () => <SortHeader label="Name" column="name" sort={o.sort} onSort={o.onSort} />,
+      // The key's visible start sits under its name: sk_/pk_ says secret or public, prod/stg/dev the environment.
       cell: ({ row: { original: k } }) => (
-        <div className="max-w-[16rem] min-w-[10rem]">
-          <Link href={`/orgs/${k.orgSlug}/settings/api-keys/${k.id}`} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+        <div className="max-w-[15rem] min-w-[8rem]">
+          <Link href={`/orgs/${k.orgSlug}/settings/api-keys/${k.id}`} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100" title={k.description ?? undefined}>
             {k.name}
           </Link>
-          {k.description && <p className="truncate text-xs text-zinc-500">{k.description}</p>}
+          <span className="flex items-center gap-1">
+            <code className="font-mono text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={`${k.type === "secret" ? "Secret" : "Public"} key ${k.id}`}>
+              {k.prefix}…{k.last4}
+            </code>
+            <button
+              type="button"
+              aria-label={`Copy the ID of ${k.name}`}
+              title={`Copy key ID (${k.id})`}
+              className="rounded p-0.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-700 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-400 dark:hover:bg-zinc-800"
+              onClick={() => {
+                void navigator.clipboard?.writeText(k.id).catch(() => undefined);
+                toast.success("Key ID copied");
+              }}
+            >
+              <Copy className="size-3.5" aria-hidden />
+            </button>
+          </span>
         </div>
       ),
     },
     ...org,
     { id: "status", header: "Status", cell: ({ row }) => <KeyStatusBadge status={row.original.status} /> },
-    {
-      id: "key",
-      header: "Key",
-      cell: ({ row: { original: k } }) => (
-        <span className="flex items-center gap-1">
-          <code className="font-mono text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={k.id}>
-            {k.prefix}…{k.last4}
-          </code>
-          <button
-            type="button"
-            aria-label={`Copy the ID of ${k.name}`}
-            title={`Copy key ID (${k.id})`}
-            className="rounded p-0.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800"
-            onClick={() => {
-              void navigator.clipboard?.writeText(k.id).catch(() => undefined);
-              toast.success("Key ID copied");
-            }}
-          >
-            <Copy className="size-3.5" aria-hidden />
-          </button>
-        </span>
-      ),
-    },
-    { id: "type", header: "Type", cell: ({ row }) => <span className="capitalize">{row.original.type}</span> },
     { id: "environment", header: "Env", cell: ({ row }) => <EnvironmentBadge environment={row.original.environment} /> },
-    { id: "owner", header: "Owner", cell: ({ row }) => <span className="block max-w-[11rem] truncate text-zinc-600 dark:text-zinc-400" title={row.original.ownerLabel ?? undefined}>{row.original.ownerLabel ?? "—"}</span> },
+    { id: "owner", header: "Owner", cell: ({ row }) => <span className="block max-w-[6.5rem] truncate text-zinc-600 dark:text-zinc-400" title={row.original.ownerLabel ?? undefined}>{row.original.ownerLabel ?? "—"}</span> },
     {
       id: "permissions",
       header: "Permissions",
       cell: ({ row: { original: k } }) =>
         k.permissions.length === 0 ? (
-          <span className="text-zinc-400">None</span>
+          <span className="text-zinc-500 dark:text-zinc-400">None</span>
         ) : (
           <div className="flex flex-wrap gap-1">
-            {k.permissions.slice(0, 2).map((p) => (
+            {k.permissions.slice(0, 1).map((p) => (
               <Badge key={p} className="font-mono">
                 {p}
               </Badge>
             ))}
-            {k.permissions.length > 2 && (
-              <Badge tone="indigo" title={k.permissions.slice(2).join(", ")} tabIndex={0} aria-label={`and ${k.permissions.slice(2).join(", ")}`}>
-                +{k.permissions.length - 2}
+            {k.permissions.length > 1 && (
+              <Badge tone="indigo" title={k.permissions.slice(1).join(", ")} tabIndex={0} aria-label={`and ${k.permissions.slice(1).join(", ")}`}>
+                +{k.permissions.length - 1}
               </Badge>
             )}
           </div>
@@ -187,7 +180,7 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
       id: "expiresAt",
       header: () => <SortHeader label="Expires" column="expiresAt" sort={o.sort} onSort={o.onSort} />,
       cell: ({ row: { original: k } }) => {
-        if (!k.expiresAt) return <span className="text-zinc-400">Never</span>;
+        if (!k.expiresAt) return <span className="text-zinc-500 dark:text-zinc-400">Never</span>;
         const left = new Date(k.expiresAt).getTime() - o.now;
         return (
           <span title={k.expiresAt} className={left > 0 && left < WEEK ? "font-medium whitespace-nowrap text-amber-700 dark:text-amber-400" : "whitespace-nowrap"}>
@@ -197,14 +190,14 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
       },
     },
     {
-      id: "usage24h",
-      header: () => <span title="Verifications in the last 24 hours">24 h</span>,
-      cell: ({ row }) => <span className="text-zinc-600 tabular-nums dark:text-zinc-400">{row.original.usage24h?.toLocaleString() ?? "—"}</span>,
-    },
-    {
       id: "lastUsedAt",
       header: () => <SortHeader label="Last used" column="lastUsedAt" sort={o.sort} onSort={o.onSort} />,
-      cell: ({ row }) => <span className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">{relativeTime(row.original.lastUsedAt, o.now)}</span>,
+      cell: ({ row: { original: k } }) => (
+        <div className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
+          {relativeTime(k.lastUsedAt, o.now)}
+          {k.usage24h !== undefined && <p className="text-xs tabular-nums" title="Verifications in the last 24 hours">{k.usage24h.toLocaleString()} in 24 h</p>}
+        </div>
+      ),
     },
     {
       id: "createdAt",

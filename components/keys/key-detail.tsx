@@ -18,7 +18,7 @@ import { TransferKey } from "./transfer-key";
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="grid gap-1 py-2.5 sm:grid-cols-[10rem_1fr]">
-      <dt className="text-sm text-zinc-500">{label}</dt>
+      <dt className="text-sm text-zinc-500 dark:text-zinc-400">{label}</dt>
       <dd className="min-w-0 text-sm break-words">{children}</dd>
     </div>
   );

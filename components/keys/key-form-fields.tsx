@@ -113,7 +113,7 @@ export function KeyFormFields({ ctx, errors, initial, idPrefix = "key" }: { ctx:
                 <input type="radio" name="type" value={value} checked={type === value} onChange={() => setType(value)} className="mt-0.5" />
                 <span>
                   <span className="font-medium">{label}</span>
-                  <span className="block text-xs text-zinc-500">{hint}</span>
+                  <span className="block text-xs text-zinc-500 dark:text-zinc-400">{hint}</span>
                 </span>
               </label>
             ))}
@@ -125,7 +125,7 @@ export function KeyFormFields({ ctx, errors, initial, idPrefix = "key" }: { ctx:
         <div className="max-h-48 space-y-3 overflow-y-auto rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
           {groupByResource(ctx.catalog).map(([resource, perms]) => (
             <div key={resource}>
-              <p className="mb-1 text-xs font-semibold text-zinc-500 uppercase">{resource}</p>
+              <p className="mb-1 text-xs font-semibold text-zinc-500 uppercase dark:text-zinc-400">{resource}</p>
               <div className="flex flex-wrap gap-x-4 gap-y-1">
                 {perms.map((p) => {
                   const blocked = type === "public" && !isPublicSafePermission(p.name);

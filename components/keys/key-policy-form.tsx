@@ -20,12 +20,12 @@ export function KeyPolicyForm({ slug, policy, canEdit }: { slug: string; policy:
           void save.run([slug, { requireExpiry: f.get("requireExpiry") === "on", maxLifetimeDays: f.get("maxLifetimeDays"), defaultGrace: f.get("defaultGrace") }], { success: "Key policy saved" });
         }}
       >
-        {!canEdit && <p className="text-sm text-zinc-500">Only owners and admins can change the key policy.</p>}
+        {!canEdit && <p className="text-sm text-zinc-500 dark:text-zinc-400">Only owners and admins can change the key policy.</p>}
         <label className="flex items-start gap-3 text-sm">
           <input type="checkbox" name="requireExpiry" defaultChecked={policy.requireExpiry} disabled={!canEdit} className="mt-1" />
           <span>
             <span className="font-medium">Require an expiry date</span>
-            <span className="block text-zinc-500">New and edited keys must have an expiry.</span>
+            <span className="block text-zinc-500 dark:text-zinc-400">New and edited keys must have an expiry.</span>
           </span>
         </label>
         <Field label="Maximum lifetime (days)" htmlFor="policy-max" errors={save.fieldErrors.maxLifetimeDays} hint="Empty: no maximum. Setting one also requires an expiry.">

@@ -70,11 +70,11 @@ export function KeyUsage({
           </nav>
         }
       />
-      <div className="px-5 pt-4 text-zinc-500">{total ? <UsageChart points={chart.points} codes={chart.codes} /> : <p className="pb-4 text-sm">No verifications in this period.</p>}</div>
+      <div className="px-5 pt-4 text-zinc-500 dark:text-zinc-400">{total ? <UsageChart points={chart.points} codes={chart.codes} /> : <p className="pb-4 text-sm">No verifications in this period.</p>}</div>
       <form method="get" action={`${base}#usage`} className="flex flex-wrap items-end gap-3 border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
         <input type="hidden" name="range" value={range} />
         <label className="text-sm">
-          <span className="mb-1 block text-xs font-medium text-zinc-500">Outcome</span>
+          <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">Outcome</span>
           <select name="code" defaultValue={code ?? ""} className="h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
             <option value="">All outcomes</option>
             {VERIFY_CODES.filter((c) => c !== "MALFORMED" && c !== "NOT_FOUND").map((c) => (
@@ -85,11 +85,11 @@ export function KeyUsage({
         <button className="h-9 rounded-md border border-zinc-300 px-3 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">Filter</button>
       </form>
       {log.rows.length === 0 ? (
-        <p className="px-5 py-6 text-sm text-zinc-500">No requests recorded{code ? ` with ${code}` : ""} in this period.</p>
+        <p className="px-5 py-6 text-sm text-zinc-500 dark:text-zinc-400">No requests recorded{code ? ` with ${code}` : ""} in this period.</p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm" aria-label="Request log">
-            <thead className="text-left text-xs text-zinc-500 uppercase">
+            <thead className="text-left text-xs text-zinc-500 uppercase dark:text-zinc-400">
               <tr className="border-y border-zinc-200 dark:border-zinc-800">
                 <th scope="col" className="px-5 py-2 font-medium">Time</th>
                 <th scope="col" className="px-3 py-2 font-medium">Outcome</th>
@@ -100,7 +100,7 @@ export function KeyUsage({
             <tbody>
               {log.rows.map((r) => (
                 <tr key={r.id} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/60">
-                  <td className="px-5 py-2 whitespace-nowrap text-zinc-500">{absoluteTime(r.at.toISOString())}</td>
+                  <td className="px-5 py-2 whitespace-nowrap text-zinc-500 dark:text-zinc-400">{absoluteTime(r.at.toISOString())}</td>
                   <td className="px-3 py-2">
                     <Badge tone={r.code === "VALID" ? "green" : r.code === "RATE_LIMITED" ? "amber" : "red"}>{r.code}</Badge>
                   </td>

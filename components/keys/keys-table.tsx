@@ -65,7 +65,9 @@ function useUrlState() {
     },
     [params, pathname, router],
   );
-  return { set, navigating };
+  /** The state as it will be once pending navigations land (what a quick second click builds on). */
+  const current = React.useCallback((key: string) => new URLSearchParams(intended.current ?? params.toString()).get(key) ?? DEFAULTS[key], [params]);
+  return { set, current, navigating };
 }
 
 export function KeysTable({
@@ -85,7 +87,7 @@ export function KeysTable({
   orgs?: { slug: string; name: string }[];
   emptyAction: React.ReactNode;
 }) {
-  const { set, navigating } = useUrlState();
+  const { set, current, navigating } = useUrlState();
   const [search, setSearch] = React.useState(state.q);
   const [selection, setSelection] = React.useState<RowSelectionState>({});
   const [now] = React.useState(() => Date.now());
@@ -108,11 +110,12 @@ export function KeysTable({
         showOrg: Boolean(orgs),
         now,
         sort: { key: state.sort, dir: state.dir },
-        onSort: (key) => set({ sort: key, dir: state.sort === key && state.dir === "desc" ? "asc" : "desc" }),
+        // From the intended URL, not the rendered props: two quick clicks sort descending, then ascending.
+        onSort: (key) => set({ sort: key, dir: current("sort") === key && current("dir") === "desc" ? "asc" : "desc" }),
         onAction: (action, k) => request(action, [k]),
         onRoll: (k) => roll({ id: k.id, name: k.name, expired: k.status === "expired", orgSlug: k.orgSlug, defaultGrace: k.orgDefaultGrace }),
       }),
-    [orgs, now, state.sort, state.dir, set, request, roll],
+    [orgs, now, state.sort, state.dir, set, current, request, roll],
   );
 
   const table = useTable({
@@ -148,7 +151,7 @@ export function KeysTable({
     <Card>
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
         <div className="relative min-w-[14rem] flex-1">
-          <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-400" aria-hidden />
+          <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-500 dark:text-zinc-400" aria-hidden />
           <Input aria-label="Search keys" placeholder="Search by name, key ID or key ending…" value={search} onChange={(e) => setSearch(e.target.value)} className="pl-8" />
         </div>
         <Select aria-label="Filter by status" value={state.status ?? ""} onChange={(e) => set({ status: e.target.value })} className="w-auto">
@@ -223,25 +226,25 @@ export function KeysTable({
       )}
       <div className={cn("transition-opacity", navigating && "opacity-60")} aria-busy={navigating}>
         {rows.length === 0 ? (
-          <p className="px-5 py-12 text-center text-sm text-zinc-500">No keys match these filters.</p>
+          <p className="px-5 py-12 text-center text-sm text-zinc-500 dark:text-zinc-400">No keys match these filters.</p>
         ) : (
           <DataTable table={table} selected={selection} rowTestId={(k) => `key-row-${k.name}`} />
         )}
       </div>
       <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-5 py-3 text-sm dark:border-zinc-800">
-        <span className="text-zinc-500" data-testid="pagination-summary">
+        <span className="text-zinc-500 dark:text-zinc-400" data-testid="pagination-summary">
           {from}–{to} of {total}
         </span>
-        <div className="flex items-center gap-3">
-          <label className="flex items-center gap-2 text-zinc-500">
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+          <label className="flex items-center gap-2 text-zinc-500 dark:text-zinc-400">
             Per page
             <Select aria-label="Keys per page" value={String(state.perPage)} onChange={(e) => set({ perPage: e.target.value })} className="h-8 w-auto pr-8">
-              {PER_PAGE_OPTIONS.map((n) => (
+              {[...new Set([...PER_PAGE_OPTIONS, state.perPage])].sort((a, b) => a - b).map((n) => (
                 <option key={n}>{n}</option>
               ))}
             </Select>
           </label>
-          <span className="text-zinc-500">
+          <span className="text-zinc-500 dark:text-zinc-400">
             Page {state.page} of {pages}
           </span>
           <Button size="sm" variant="secondary" disabled={state.page <= 1} onClick={() => set({ page: state.page - 1 }, false)}>

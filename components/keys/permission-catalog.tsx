@@ -45,7 +45,7 @@ export function PermissionCatalog({ slug, catalog, canEdit }: { slug: string; ca
             <li key={p.name} className="flex flex-wrap items-center gap-3 px-5 py-3 text-sm" data-testid={`permission-${p.name}`}>
               <code className="font-mono">{p.name}</code>
               {p.builtin && <Badge>Built in</Badge>}
-              <span className="min-w-0 flex-1 truncate text-zinc-500">{p.description}</span>
+              <span className="min-w-0 flex-1 truncate text-zinc-500 dark:text-zinc-400">{p.description}</span>
               {canEdit && !p.builtin && (
                 <ConfirmButton
                   variant="ghost"

@@ -20,7 +20,7 @@ export function TokenReveal({ token, type, note }: { token: string; type: "secre
         <Input readOnly value={token} aria-label="New API key" data-testid="new-token" className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
         <CopyButton value={token} label="Copy key" />
       </div>
-      {note && <p className="text-xs text-zinc-500">{note}</p>}
+      {note && <p className="text-xs text-zinc-500 dark:text-zinc-400">{note}</p>}
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
         Services check a key with <code className="font-mono">POST /api/v1/keys/verify</code>; a key with <code className="font-mono">keys:write</code> can also
         manage keys. See the{" "}

@@ -17,7 +17,7 @@ export function MembersTable({ slug, myUserId, myRole, members, keyCounts }: { s
       <CardHeader title={`${members.length} member${members.length === 1 ? "" : "s"}`} />
       <div className="overflow-x-auto">
         <table className="w-full text-sm">
-          <thead className="text-left text-xs text-zinc-500 uppercase">
+          <thead className="text-left text-xs text-zinc-500 uppercase dark:text-zinc-400">
             <tr className="border-b border-zinc-200 dark:border-zinc-800">
               <th scope="col" className="px-5 py-2.5 font-medium">Member</th>
               <th scope="col" className="px-5 py-2.5 font-medium">Role</th>
@@ -36,7 +36,7 @@ export function MembersTable({ slug, myUserId, myRole, members, keyCounts }: { s
                     <div className="font-medium">
                       {m.name ?? label} {me && <Badge tone="indigo" className="ml-1">You</Badge>}
                     </div>
-                    <div className="text-xs text-zinc-500">{m.email}</div>
+                    <div className="text-xs text-zinc-500 dark:text-zinc-400">{m.email}</div>
                   </td>
                   <td className="px-5 py-3">
                     {editable ? (
@@ -61,7 +61,7 @@ export function MembersTable({ slug, myUserId, myRole, members, keyCounts }: { s
                       <Badge tone={m.role === "owner" ? "indigo" : "neutral"}>{ROLE_LABELS[m.role]}</Badge>
                     )}
                   </td>
-                  <td className="hidden px-5 py-3 text-zinc-500 sm:table-cell">{new Date(m.joinedAt).toLocaleDateString()}</td>
+                  <td className="hidden px-5 py-3 text-zinc-500 sm:table-cell dark:text-zinc-400">{new Date(m.joinedAt).toLocaleDateString()}</td>
                   <td className="px-5 py-3 text-right">
                     {editable && (
                       <RemoveMemberButton

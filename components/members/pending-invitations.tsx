@@ -15,14 +15,14 @@ export function PendingInvitations({ slug, invitations }: { slug: string; invita
     <Card>
       <CardHeader title="Pending invitations" description="Invite the same address again to get a fresh link." />
       {invitations.length === 0 ? (
-        <p className="px-5 py-6 text-sm text-zinc-500">No pending invitations.</p>
+        <p className="px-5 py-6 text-sm text-zinc-500 dark:text-zinc-400">No pending invitations.</p>
       ) : (
         <ul className="divide-y divide-zinc-100 dark:divide-zinc-800/60">
           {invitations.map((i) => (
             <li key={i.id} className="flex flex-wrap items-center gap-3 px-5 py-3 text-sm">
               <span className="min-w-0 flex-1 truncate font-medium">{i.email}</span>
               <Badge>{ROLE_LABELS[i.role]}</Badge>
-              <span className="text-xs text-zinc-500">expires {new Date(i.expiresAt).toLocaleDateString()}</span>
+              <span className="text-xs text-zinc-500 dark:text-zinc-400">expires {new Date(i.expiresAt).toLocaleDateString()}</span>
               <ConfirmButton
                 variant="ghost"
                 size="sm"

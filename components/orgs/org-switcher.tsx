@@ -19,10 +19,10 @@ export function OrgSwitcher({ orgs }: { orgs: OrgItem[] }) {
     <M.Root>
       <M.Trigger
         className="flex max-w-[14rem] items-center gap-1.5 rounded-md px-2 py-1.5 text-sm font-medium hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800"
-        aria-label="Switch organization"
       >
+        <span className="sr-only">Switch organization: </span>
         <span className="truncate">{current?.name ?? "Select organization"}</span>
-        <ChevronsUpDown className="size-4 shrink-0 text-zinc-500" aria-hidden />
+        <ChevronsUpDown className="size-4 shrink-0 text-zinc-500 dark:text-zinc-400" aria-hidden />
       </M.Trigger>
       <M.Portal>
         <M.Content
@@ -30,12 +30,12 @@ export function OrgSwitcher({ orgs }: { orgs: OrgItem[] }) {
           sideOffset={6}
           className="z-50 w-64 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
         >
-          <M.Label className="px-2 py-1.5 text-xs font-medium text-zinc-500">Organizations</M.Label>
+          <M.Label className="px-2 py-1.5 text-xs font-medium text-zinc-500 dark:text-zinc-400">Organizations</M.Label>
           {orgs.map((o) => (
             <M.Item key={o.slug} asChild className={itemClass}>
               <Link href={`/orgs/${o.slug}${section}`}>
                 <span className="min-w-0 flex-1 truncate">{o.name}</span>
-                <span className="text-xs text-zinc-500 capitalize">{o.role}</span>
+                <span className="text-xs text-zinc-500 capitalize dark:text-zinc-400">{o.role}</span>
                 {o.slug === current?.slug && <Check className="size-4 text-indigo-600" aria-label="current" />}
               </Link>
             </M.Item>

@@ -16,16 +16,16 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
   return (
     <M.Root>
       <M.Trigger
-        aria-label="Open user menu"
         className="flex size-8 items-center justify-center rounded-full bg-indigo-600 text-xs font-semibold text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
       >
         {initials || "?"}
+        <span className="sr-only"> Open user menu</span>
       </M.Trigger>
       <M.Portal>
         <M.Content align="end" sideOffset={6} className="z-50 w-60 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
           <div className="px-2 py-1.5">
             <p className="truncate text-sm font-medium">{name}</p>
-            <p className="truncate text-xs text-zinc-500">{email}</p>
+            <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{email}</p>
           </div>
           <M.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
           <M.Item asChild className={item}>

@@ -18,11 +18,11 @@ export function DataTable<F extends TableFeatures, T extends RowData>({
   return (
     <div className={cn("relative overflow-x-auto", className)}>
       <table className="w-full text-sm">
-        <thead className="text-left text-xs text-zinc-500 uppercase">
+        <thead className="text-left text-xs text-zinc-500 uppercase dark:text-zinc-400">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} className="border-b border-zinc-200 dark:border-zinc-800">
               {group.headers.map((header) => (
-                <th key={header.id} scope="col" className="px-2.5 py-2.5 font-medium whitespace-nowrap first:pl-5 last:sticky last:right-0 last:bg-white last:pr-4 dark:last:bg-zinc-900">
+                <th key={header.id} scope="col" className="px-2 py-2.5 font-medium whitespace-nowrap first:pl-4 last:sticky last:right-0 last:bg-white last:pr-4 dark:last:bg-zinc-900">
                   {header.isPlaceholder ? null : <table.FlexRender header={header} />}
                 </th>
               ))}
@@ -38,7 +38,7 @@ export function DataTable<F extends TableFeatures, T extends RowData>({
               className="border-b border-zinc-100 align-top last:border-0 hover:bg-zinc-50/60 aria-selected:bg-indigo-50/60 dark:border-zinc-800/60 dark:hover:bg-zinc-800/30 dark:aria-selected:bg-indigo-950/40"
             >
               {row.getAllCells().map((cell) => (
-                <td key={cell.id} className="px-2.5 py-3 first:pl-5 last:sticky last:right-0 last:bg-white last:pr-4 dark:last:bg-zinc-900">
+                <td key={cell.id} className="px-2 py-3 first:pl-4 last:sticky last:right-0 last:bg-white last:pr-4 dark:last:bg-zinc-900">
                   <table.FlexRender cell={cell} />
                 </td>
               ))}

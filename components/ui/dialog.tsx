@@ -37,7 +37,7 @@ export function DialogContent({
         )}
         <div className="mt-5">{children}</div>
         <D.Close
-          className="absolute top-4 right-4 rounded-md p-1 text-zinc-500 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800"
+          className="absolute top-4 right-4 rounded-md p-1 text-zinc-500 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800 dark:text-zinc-400"
           aria-label="Close"
         >
           <X className="size-4" />

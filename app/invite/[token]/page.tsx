@@ -48,11 +48,11 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
             <Link className={link} href={`/sign-up?callbackUrl=${encodeURIComponent(here)}&email=${encodeURIComponent(inv.email)}`}>
               Create an account
             </Link>
-            <span className="text-zinc-400">or</span>
+            <span className="text-zinc-500 dark:text-zinc-400">or</span>
             <Link className={link} href={`/sign-in?callbackUrl=${encodeURIComponent(here)}&email=${encodeURIComponent(inv.email)}`}>
               Sign in
             </Link>
-            <span className="text-zinc-500">to accept.</span>
+            <span className="text-zinc-500 dark:text-zinc-400">to accept.</span>
           </div>
         )}
       </div>

@@ -7,9 +7,9 @@ export default async function SettingsLayout({ children, params }: { children: R
   const { slug } = await params;
   const ctx = await orgPageContext(slug);
   return (
-    <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row md:gap-10 md:py-10">
-      <aside className="md:w-52 md:shrink-0">
-        <p className="mb-3 hidden truncate px-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase md:block">{ctx.org.name}</p>
+    <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row md:gap-8 md:py-10">
+      <aside className="md:w-48 md:shrink-0">
+        <p className="mb-3 hidden truncate px-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase md:block dark:text-zinc-400">{ctx.org.name}</p>
         <SettingsNav slug={ctx.org.slug} />
         <Link
           href="/docs/api"
