@@ -57,6 +57,9 @@ export type VerifyAnswer = Omit<VerifyResponse, "code"> & {
 
 /** The answer when Latchkey could not be reached: never from Latchkey, always marked. */
 export type UnavailableAnswer = {
+  /** No identity: Latchkey was not asked. (Declared so that `answer.keyId` reads on every result.) */
+  [K in Exclude<keyof VerifyAnswer, "valid" | "code">]?: undefined;
+} & {
   /** True under fail-open, false under fail-closed. */
   valid: boolean;
   code: "UNAVAILABLE";
