@@ -44,7 +44,7 @@ describe("generated management client round trip", () => {
     const latchkey = new Latchkey({ baseUrl: server.url, rootKey: root });
 
     const created = await latchkey.api.createKey({ body: { name: "made by the sdk", permissions: ["keys:read"] } });
-    expect(created.response.status).toBe(201);
+    expect(created.response?.status).toBe(201);
     const id = created.data!.key.id;
     const first = created.data!.token!;
 
@@ -52,7 +52,7 @@ describe("generated management client round trip", () => {
     expect(listed.data!.data.map((k) => k.id)).toEqual([id]);
 
     const rolled = await latchkey.api.rollKey({ path: { id }, body: { grace: "1h" } });
-    expect(rolled.response.status).toBe(200);
+    expect(rolled.response?.status).toBe(200);
     const second = rolled.data!.token!;
     expect(second).not.toBe(first);
     expect(await latchkey.verifyKey({ key: first })).toMatchObject({ valid: true, keyId: id });
@@ -65,7 +65,7 @@ describe("generated management client round trip", () => {
     expect(await latchkey.verifyKey({ key: first })).toMatchObject({ valid: false });
 
     const missing = await latchkey.api.getKey({ path: { id: "key_doesnotexist" } });
-    expect(missing.response.status).toBe(404);
+    expect(missing.response?.status).toBe(404);
     expect(missing.error).toMatchObject({ status: 404 });
   });
 });

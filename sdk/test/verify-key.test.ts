@@ -174,7 +174,7 @@ describe("management API", () => {
     const { url, hits } = await fakeLatchkey((_, res) => json(res, 200, { data: [], page: 1, perPage: 25, total: 0 }));
     const lk = new Latchkey({ baseUrl: url, rootKey: "sk_prod_root" });
     const { data, response } = await lk.api.listKeys({ query: { perPage: 10 } });
-    expect(response.status).toBe(200);
+    expect(response?.status).toBe(200);
     expect(data).toMatchObject({ total: 0 });
     expect(hits).toEqual([{ method: "GET", url: "/api/v1/keys?perPage=10", authorization: "Bearer sk_prod_root", body: undefined }]);
   });
