@@ -5,7 +5,8 @@ import { problemSchema, verifyResponseSchema } from "./verify/response";
 import { REST_OPERATIONS } from "./ops/registry";
 import type { Operation } from "./ops/operation";
 import { apiKeySchema, keyWithTokenSchema } from "./api/key-json";
-import { auditPageSchema, keyPageSchema, requestLogPageSchema } from "./api/responses";
+import { auditPageSchema, keyPageSchema, pageOf, requestLogPageSchema } from "./api/responses";
+import { customerJsonSchema } from "./customers/operations";
 import { apiProblemSchema, PROBLEM_DESCRIPTIONS, PROBLEMS, type ProblemType } from "./api/problem";
 import { IDEMPOTENCY_HEADER } from "./api/idempotency";
 
@@ -109,6 +110,7 @@ export function openApiDocument(serverUrl?: string) {
     tags: [
       { name: "Verify", description: "Is this key good for this request?" },
       { name: "Keys", description: "Manage the organization's keys with a secret key holding keys:read / keys:write." },
+      { name: "Customers", description: "Your customers, which keys can be scoped to (keys:read / keys:write)." },
       { name: "Audit", description: "Read the organization's audit log with a key holding audit:read." },
     ],
     paths: {
@@ -154,6 +156,8 @@ export function openApiDocument(serverUrl?: string) {
         KeyPage: schema(keyPageSchema),
         RequestLogPage: schema(requestLogPageSchema),
         AuditPage: schema(auditPageSchema),
+        Customer: schema(customerJsonSchema),
+        CustomerPage: schema(pageOf(customerJsonSchema)),
         ...bodySchemas(),
       },
     },

@@ -40,6 +40,7 @@ export function optionalText(opts: { label: string; max: number; multiline?: boo
 
 const ID_FORMATS = {
   key: /^key_[0-9A-Za-z]{20}$/,
+  cus: /^cus_[0-9A-Za-z]{20}$/,
   org: /^org_[0-9A-Za-z]{16}$/,
   inv: /^inv_[0-9A-Za-z]{16}$/,
   evt: /^evt_[0-9A-Za-z]{20}$/,
@@ -50,7 +51,7 @@ export type IdKind = keyof typeof ID_FORMATS;
 /** Whether `value` has the format of an id of this kind (a cheap check before any query). */
 export const isId = (kind: IdKind, value: unknown): value is string => typeof value === "string" && ID_FORMATS[kind].test(value);
 
-const ID_EXAMPLES: Record<IdKind, string> = { key: "key_…", org: "org_…", inv: "inv_…", evt: "evt_…", user: "a user id (UUID)" };
+const ID_EXAMPLES: Record<IdKind, string> = { key: "key_…", cus: "cus_…", org: "org_…", inv: "inv_…", evt: "evt_…", user: "a user id (UUID)" };
 
 /** An id of one kind; anything else is refused by format. As a path parameter, a refusal reads as 404. */
 export function id(kind: IdKind) {

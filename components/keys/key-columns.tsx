@@ -143,6 +143,11 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
               <Copy className="size-3.5" aria-hidden />
             </button>
           </span>
+          {k.customer && (
+            <Link href={`/orgs/${k.orgSlug}/settings/customers/${k.customer.id}`} className="block truncate text-xs text-zinc-600 hover:underline dark:text-zinc-400" title={`Customer ${k.customer.externalId}`}>
+              {k.customer.name}
+            </Link>
+          )}
         </div>
       ),
     },

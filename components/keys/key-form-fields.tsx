@@ -7,6 +7,8 @@ import type { KeyView } from "@/lib/keys/view";
 export type KeyFormContext = {
   catalog: { name: string; description: string | null; builtin: boolean }[];
   members: { id: string; label: string }[];
+  /** The organization's customers a key can be scoped to. */
+  customers: { id: string; label: string }[];
   myUserId: string;
   isAdmin: boolean;
   policy: { requireExpiry: boolean; maxLifetimeDays: number | null };
@@ -51,6 +53,7 @@ export function readKeyForm(form: HTMLFormElement): Record<string, unknown> {
     expiresAt: expiresAt === "" ? "invalid" : expiresAt,
     metadata: str("metadata"),
     externalId: str("externalId"),
+    customerId: str("customerId") || null,
   };
 }
 
@@ -76,6 +79,21 @@ export function KeyFormFields({ ctx, errors, initial, idPrefix = "key" }: { ctx:
       </Field>
       <Field label="Description" htmlFor={id("description")} errors={err("description")}>
         <Input id={id("description")} name="description" maxLength={500} defaultValue={initial?.description ?? ""} placeholder="Optional" />
+      </Field>
+      <Field
+        label="Customer"
+        htmlFor={id("customer")}
+        errors={err("customerId")}
+        hint={ctx.customers.length ? "Verification answers name the customer; type to jump to a name." : "No customers yet: add them under Settings → Customers."}
+      >
+        <Select id={id("customer")} name="customerId" defaultValue={initial?.customer?.id ?? ""}>
+          <option value="">No customer</option>
+          {ctx.customers.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.label}
+            </option>
+          ))}
+        </Select>
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Owner" htmlFor={id("owner")} errors={err("ownerId")} hint="The key acts with this member's rights.">

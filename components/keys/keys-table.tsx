@@ -22,6 +22,7 @@ export type KeyTableState = {
   environment?: string;
   type?: string;
   owner?: string;
+  customer?: string;
   org?: string;
   sort: SortKey;
   dir: "asc" | "desc";
@@ -75,6 +76,7 @@ export function KeysTable({
   total,
   state,
   owners,
+  customers,
   orgs,
   emptyAction,
 }: {
@@ -83,6 +85,8 @@ export function KeysTable({
   state: KeyTableState;
   /** Owner filter options (the organization view). */
   owners?: { id: string; label: string }[];
+  /** Customer filter options (the organization view, when it has customers). */
+  customers?: { id: string; label: string }[];
   /** Organization filter options and column (the account view). */
   orgs?: { slug: string; name: string }[];
   emptyAction: React.ReactNode;
@@ -184,6 +188,16 @@ export function KeysTable({
             ))}
           </Select>
         )}
+        {customers && customers.length > 0 && (
+          <Select aria-label="Filter by customer" value={state.customer ?? ""} onChange={(e) => set({ customer: e.target.value })} className="w-auto max-w-[12rem]">
+            <option value="">Any customer</option>
+            {customers.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </Select>
+        )}
         {orgs && (
           <Select aria-label="Filter by organization" value={state.org ?? ""} onChange={(e) => set({ org: e.target.value })} className="w-auto max-w-[14rem]">
             <option value="">Any organization</option>
@@ -200,7 +214,7 @@ export function KeysTable({
             size="sm"
             onClick={() => {
               setSearch("");
-              set({ q: "", status: undefined, environment: undefined, type: undefined, owner: undefined, org: undefined });
+              set({ q: "", status: undefined, environment: undefined, type: undefined, owner: undefined, customer: undefined, org: undefined });
             }}
           >
             <X className="size-4" aria-hidden /> Clear

@@ -97,11 +97,11 @@ export function listAuditLog(ctx: OrgContext, q: AuditQuery): Promise<{ rows: Au
 }
 
 /**
- * One key's trail, shown on its page to every member who can see the key: who changed what and
- * when. Client addresses are the audit log's to show, so only owners and admins see them here.
+ * One key's or customer's trail, shown on its page to every member who can see it: who changed
+ * what and when. Client addresses are the audit log's to show, so only owners and admins see them here.
  */
-export async function listKeyAuditTrail(ctx: OrgContext, keyId: string, page = { page: 1, perPage: 50 }): Promise<{ rows: AuditEvent[]; total: number; ipsHidden: boolean }> {
-  const trail = await listAuditEvents(getDb(), ctx.org.id, { ...page, targetId: keyId });
+export async function listAuditTrail(ctx: OrgContext, targetId: string, page = { page: 1, perPage: 50 }): Promise<{ rows: AuditEvent[]; total: number; ipsHidden: boolean }> {
+  const trail = await listAuditEvents(getDb(), ctx.org.id, { ...page, targetId });
   const ipsHidden = !isAdminRole(ctx.membership.role);
   return { ...trail, rows: ipsHidden ? trail.rows.map((r) => ({ ...r, ip: null })) : trail.rows, ipsHidden };
 }

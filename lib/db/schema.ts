@@ -152,6 +152,25 @@ export const auditEvents = pgTable(
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
+// ---- Customers ----
+
+/** The organization's own customers: keys can be scoped to one (verification answers carry it). */
+export const customers = pgTable(
+  "customer",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    /** The customer's id in the organization's own system; unique in the organization. */
+    externalId: text("external_id").notNull(),
+    name: text("name").notNull(),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("customer_org_external_idx").on(t.organizationId, t.externalId), index("customer_org_name_idx").on(t.organizationId, t.name)],
+);
+export type Customer = typeof customers.$inferSelect;
+
 // ---- API keys ----
 
 export const keyTypeEnum = pgEnum("key_type", KEY_TYPES);
@@ -190,6 +209,8 @@ export const apiKeys = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     externalId: text("external_id"),
+    /** The customer the key is scoped to (a customer with keys cannot be deleted). */
+    customerId: text("customer_id").references(() => customers.id, { onDelete: "restrict" }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
     lastUsedIp: text("last_used_ip"),
     createdAt: createdAt(),
@@ -204,6 +225,7 @@ export const apiKeys = pgTable(
     index("api_key_org_name_idx").on(t.organizationId, t.name),
     index("api_key_owner_idx").on(t.ownerId),
     index("api_key_expires_idx").on(t.expiresAt),
+    index("api_key_customer_idx").on(t.customerId),
   ],
 );
 export type ApiKey = typeof apiKeys.$inferSelect;

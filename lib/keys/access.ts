@@ -51,5 +51,6 @@ export function auditView(key: ApiKey): Record<string, unknown> {
     expiresAt: key.expiresAt?.toISOString() ?? null,
     metadata: key.metadata,
     externalId: key.externalId,
+    customerId: key.customerId,
   };
 }

@@ -51,6 +51,7 @@ const keySettings = {
   expiresAt: expiresSchema.describe("ISO 8601 date-time, or null for no expiry (the organization's key policy may require one)."),
   metadata: metadataSchema.describe("A JSON object (up to 4 KiB) returned by verification."),
   externalId: optionalText({ label: "External ID", max: 255 }).describe("Your own identifier for the key's user or customer."),
+  customerId: id("cus").nullish().describe("The customer (`cus_…`) the key is scoped to; verification answers carry it. Null: none."),
 };
 
 export const createKeySchema = z.object({

@@ -8,6 +8,7 @@ import type { Actor } from "../context";
 import { ConflictError, ForbiddenError, ValidationError, fieldError } from "../errors";
 import { newId } from "../ids";
 import { isUniqueViolation } from "../error-translator";
+import { assertCustomerOfOrg } from "../customers/customers";
 import { parseInput } from "../validation";
 import { isAdminRole } from "../orgs/roles";
 import type { OrgContext } from "../context";
@@ -34,6 +35,7 @@ type Settings = {
   expiresAt: Date | null;
   metadata: Record<string, unknown>;
   externalId: string | null;
+  customerId?: string | null;
 };
 
 /** Validates settings shared by create and update; returns the columns to write. */
@@ -76,6 +78,8 @@ async function resolveSettings(tx: DbOrTx, ctx: OrgContext, s: Settings, type: K
     )
     .limit(1);
   if (clash.length) throw fieldError("name", "Another key of this organization already has this name");
+  const customerId = s.customerId ?? null;
+  if (customerId && customerId !== current?.customerId) await assertCustomerOfOrg(tx, ctx.org.id, customerId);
   return {
     name: s.name,
     description: s.description,
@@ -88,6 +92,7 @@ async function resolveSettings(tx: DbOrTx, ctx: OrgContext, s: Settings, type: K
     expiresAt: s.expiresAt,
     metadata: s.metadata,
     externalId: s.externalId,
+    customerId,
   };
 }
 
@@ -175,6 +180,7 @@ function settingsOf(k: ApiKey) {
     expiresAt: k.expiresAt,
     metadata: k.metadata,
     externalId: k.externalId,
+    customerId: k.customerId,
   };
 }
 

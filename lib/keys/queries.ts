@@ -2,7 +2,7 @@
 // one user across their organizations, and one key with its owner.
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { apiKeys, getDb, memberships, organizations, users, type ApiKey, type Role } from "../db";
+import { apiKeys, customers, getDb, memberships, organizations, users, type ApiKey, type Role } from "../db";
 import type { OrgContext } from "../context";
 import { loadKey } from "./access";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
@@ -23,6 +23,7 @@ export const keyListQuerySchema = z.object({
   environment: z.enum(KEY_ENVIRONMENTS, { error: `environment must be one of ${KEY_ENVIRONMENTS.join(", ")}` }).optional(),
   type: z.enum(KEY_TYPES, { error: "type must be secret or public" }).optional(),
   owner: id("user").optional().describe("Only keys owned by this user id."),
+  customer: id("cus").optional().describe("Only keys scoped to this customer (`cus_…`)."),
   sort: z.enum(KEY_SORTS, { error: `sort must be one of ${KEY_SORTS.join(", ")}` }).default("createdAt"),
   dir: z.enum(["asc", "desc"], { error: "dir must be asc or desc" }).default("desc"),
   ...pageQuery,
@@ -39,6 +40,8 @@ export type KeyRow = ApiKey & {
   orgSlug: string;
   orgName: string;
   orgDefaultGrace: GracePeriod;
+  customerName: string | null;
+  customerExternalId: string | null;
 };
 
 const WEEK_MS = 7 * 86_400_000;
@@ -81,6 +84,7 @@ async function queryKeys(scope: SQL, query: KeyListQuery, now: Date): Promise<{ 
     query.environment ? eq(apiKeys.environment, query.environment) : undefined,
     query.type ? eq(apiKeys.type, query.type) : undefined,
     query.owner ? eq(apiKeys.ownerId, query.owner) : undefined,
+    query.customer ? eq(apiKeys.customerId, query.customer) : undefined,
     query.org ? eq(organizations.slug, query.org) : undefined,
   );
   const ownerMembership = and(eq(memberships.organizationId, apiKeys.organizationId), eq(memberships.userId, apiKeys.ownerId));
@@ -89,11 +93,12 @@ async function queryKeys(scope: SQL, query: KeyListQuery, now: Date): Promise<{ 
   const db = getDb();
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace })
+      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace, customerName: customers.name, customerExternalId: customers.externalId })
       .from(apiKeys)
       .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
       .leftJoin(memberships, ownerMembership)
       .leftJoin(users, eq(users.id, apiKeys.ownerId))
+      .leftJoin(customers, eq(customers.id, apiKeys.customerId))
       .where(where)
       .orderBy(order, query.dir === "asc" ? asc(apiKeys.id) : desc(apiKeys.id))
       .limit(query.perPage)
@@ -128,5 +133,16 @@ export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
         .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, key.organizationId)))
         .where(eq(users.id, key.ownerId))
     : [];
-  return { ...key, ownerEmail: owner?.email ?? null, ownerName: owner?.name ?? null, ownerRole: owner?.role ?? null, orgSlug: ctx.org.slug, orgName: ctx.org.name, orgDefaultGrace: ctx.org.keyDefaultGrace };
+  const [customer] = key.customerId ? await db.select({ name: customers.name, externalId: customers.externalId }).from(customers).where(eq(customers.id, key.customerId)) : [];
+  return {
+    ...key,
+    ownerEmail: owner?.email ?? null,
+    ownerName: owner?.name ?? null,
+    ownerRole: owner?.role ?? null,
+    orgSlug: ctx.org.slug,
+    orgName: ctx.org.name,
+    orgDefaultGrace: ctx.org.keyDefaultGrace,
+    customerName: customer?.name ?? null,
+    customerExternalId: customer?.externalId ?? null,
+  };
 }

@@ -26,6 +26,7 @@ export type KeyView = {
   previousTokenValidUntil: string | null;
   metadata: Record<string, unknown>;
   externalId: string | null;
+  customer: { id: string; name: string; externalId: string } | null;
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   createdAt: string;
@@ -65,6 +66,7 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     previousTokenValidUntil: graceLive ? k.previousHashExpiresAt!.toISOString() : null,
     metadata: k.metadata,
     externalId: k.externalId,
+    customer: k.customerId && k.customerName !== null ? { id: k.customerId, name: k.customerName, externalId: k.customerExternalId ?? "" } : null,
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
     lastUsedIp: k.lastUsedIp,
     createdAt: k.createdAt.toISOString(),

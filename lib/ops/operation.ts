@@ -23,7 +23,7 @@ export type RestBinding<I extends OperationInput, R> = {
   method: HttpMethod;
   /** OpenAPI path template, e.g. `/api/v1/keys/{id}`; its parameters are `input.params`. */
   path: string;
-  tag: "Keys" | "Audit";
+  tag: "Keys" | "Customers" | "Audit";
   /** The success answer: status, the component schema's name, and how to shape the result. */
   ok: { status: number; schema?: string; description: string };
   present: (ctx: OrgContext, result: R, input: ParsedInput<I>) => Promise<RestAnswer> | RestAnswer;

@@ -1,6 +1,7 @@
 // Owns the list of operations the REST API serves (the OpenAPI document and the fuzz test read it).
 import type { Operation } from "./operation";
 import { listAuditEventsOp } from "../audit/operations";
+import { createCustomerOp, deleteCustomerOp, getCustomerOp, listCustomersOp, updateCustomerOp } from "../customers/operations";
 import {
   createKeyOp,
   deleteKeyOp,
@@ -26,5 +27,10 @@ export const REST_OPERATIONS = [
   reactivateKeyOp,
   revokeKeyOp,
   listKeyLogsOp,
+  listCustomersOp,
+  createCustomerOp,
+  getCustomerOp,
+  updateCustomerOp,
+  deleteCustomerOp,
   listAuditEventsOp,
 ] as unknown as Operation[];

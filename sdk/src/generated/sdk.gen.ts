@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { CreateKeyData, CreateKeyErrors, CreateKeyResponses, DeleteKeyData, DeleteKeyErrors, DeleteKeyResponses, GetKeyData, GetKeyErrors, GetKeyResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListKeyLogsData, ListKeyLogsErrors, ListKeyLogsResponses, ListKeysData, ListKeysErrors, ListKeysResponses, ReactivateKeyData, ReactivateKeyErrors, ReactivateKeyResponses, RevokeKeyData, RevokeKeyErrors, RevokeKeyResponses, RollKeyData, RollKeyErrors, RollKeyResponses, SuspendKeyData, SuspendKeyErrors, SuspendKeyResponses, UpdateKeyData, UpdateKeyErrors, UpdateKeyResponses, VerifyKeyData, VerifyKeyErrors, VerifyKeyResponses } from './types.gen.js';
+import type { CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateKeyData, CreateKeyErrors, CreateKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteKeyData, DeleteKeyErrors, DeleteKeyResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetKeyData, GetKeyErrors, GetKeyResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListKeyLogsData, ListKeyLogsErrors, ListKeyLogsResponses, ListKeysData, ListKeysErrors, ListKeysResponses, ReactivateKeyData, ReactivateKeyErrors, ReactivateKeyResponses, RevokeKeyData, RevokeKeyErrors, RevokeKeyResponses, RollKeyData, RollKeyErrors, RollKeyResponses, SuspendKeyData, SuspendKeyErrors, SuspendKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateKeyData, UpdateKeyErrors, UpdateKeyResponses, VerifyKeyData, VerifyKeyErrors, VerifyKeyResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -128,6 +128,67 @@ export const listKeyLogs = <ThrowOnError extends boolean = false>(options: Optio
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/keys/{id}/logs',
     ...options
+});
+
+/**
+ * List the organization's customers
+ *
+ * Search (`q`: name, external ID or id), sort and pagination.
+ */
+export const listCustomers = <ThrowOnError extends boolean = false>(options?: Options<ListCustomersData, ThrowOnError>): RequestResult<ListCustomersResponses, ListCustomersErrors, ThrowOnError> => (options?.client ?? client).get<ListCustomersResponses, ListCustomersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/customers',
+    ...options
+});
+
+/**
+ * Create a customer
+ *
+ * Owners' and admins' keys only. `externalId` is unique in the organization.
+ */
+export const createCustomer = <ThrowOnError extends boolean = false>(options?: Options<CreateCustomerData, ThrowOnError>): RequestResult<CreateCustomerResponses, CreateCustomerErrors, ThrowOnError> => (options?.client ?? client).post<CreateCustomerResponses, CreateCustomerErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/customers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options?.headers
+    }
+});
+
+/**
+ * Delete a customer
+ *
+ * Refused (409, naming how many) while keys are scoped to the customer.
+ */
+export const deleteCustomer = <ThrowOnError extends boolean = false>(options: Options<DeleteCustomerData, ThrowOnError>): RequestResult<DeleteCustomerResponses, DeleteCustomerErrors, ThrowOnError> => (options.client ?? client).delete<DeleteCustomerResponses, DeleteCustomerErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/customers/{id}',
+    ...options
+});
+
+/**
+ * Get a customer
+ */
+export const getCustomer = <ThrowOnError extends boolean = false>(options: Options<GetCustomerData, ThrowOnError>): RequestResult<GetCustomerResponses, GetCustomerErrors, ThrowOnError> => (options.client ?? client).get<GetCustomerResponses, GetCustomerErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/customers/{id}',
+    ...options
+});
+
+/**
+ * Change a customer
+ *
+ * Send only the fields to change.
+ */
+export const updateCustomer = <ThrowOnError extends boolean = false>(options: Options<UpdateCustomerData, ThrowOnError>): RequestResult<UpdateCustomerResponses, UpdateCustomerErrors, ThrowOnError> => (options.client ?? client).patch<UpdateCustomerResponses, UpdateCustomerErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/customers/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -157,6 +157,10 @@ export type ApiKey = {
         [key: string]: unknown;
     };
     externalId: string | null;
+    /**
+     * The customer (`cus_…`) the key is scoped to.
+     */
+    customerId: string | null;
     lastUsedAt: string | null;
     lastUsedIp: string | null;
     /**
@@ -209,6 +213,10 @@ export type KeyWithToken = {
             [key: string]: unknown;
         };
         externalId: string | null;
+        /**
+         * The customer (`cus_…`) the key is scoped to.
+         */
+        customerId: string | null;
         lastUsedAt: string | null;
         lastUsedIp: string | null;
         /**
@@ -270,6 +278,10 @@ export type KeyPage = {
             [key: string]: unknown;
         };
         externalId: string | null;
+        /**
+         * The customer (`cus_…`) the key is scoped to.
+         */
+        customerId: string | null;
         lastUsedAt: string | null;
         lastUsedIp: string | null;
         /**
@@ -351,6 +363,63 @@ export type AuditPage = {
     totalPages: number;
 };
 
+export type Customer = {
+    /**
+     * `cus_…`
+     */
+    id: string;
+    externalId: string;
+    name: string;
+    metadata: {
+        [key: string]: unknown;
+    };
+    /**
+     * Keys scoped to this customer.
+     */
+    keyCount: number;
+    /**
+     * ISO 8601 date-time
+     */
+    createdAt: string;
+    /**
+     * ISO 8601 date-time
+     */
+    updatedAt: string;
+};
+
+export type CustomerPage = {
+    data: Array<{
+        /**
+         * `cus_…`
+         */
+        id: string;
+        externalId: string;
+        name: string;
+        metadata: {
+            [key: string]: unknown;
+        };
+        /**
+         * Keys scoped to this customer.
+         */
+        keyCount: number;
+        /**
+         * ISO 8601 date-time
+         */
+        createdAt: string;
+        /**
+         * ISO 8601 date-time
+         */
+        updatedAt: string;
+    }>;
+    page: number;
+    perPage: number;
+    /**
+     * Items matching the query, on every page.
+     */
+    total: number;
+    totalPages: number;
+};
+
 export type CreateKey = {
     name: string;
     description?: string | null;
@@ -391,6 +460,10 @@ export type CreateKey = {
      * Your own identifier for the key's user or customer.
      */
     externalId?: string | null;
+    /**
+     * The customer (`cus_…`) the key is scoped to; verification answers carry it. Null: none.
+     */
+    customerId?: string | null;
     type?: 'secret' | 'public';
     environment?: 'production' | 'staging' | 'development';
 };
@@ -435,6 +508,10 @@ export type UpdateKey = {
      * Your own identifier for the key's user or customer.
      */
     externalId?: string | null;
+    /**
+     * The customer (`cus_…`) the key is scoped to; verification answers carry it. Null: none.
+     */
+    customerId?: string | null;
     [key: string]: unknown;
 };
 
@@ -444,6 +521,34 @@ export type RollKey = {
      */
     grace?: 'now' | '1h' | '12h' | '24h' | '7d';
     expiresAt?: string | unknown | null;
+};
+
+export type CreateCustomer = {
+    /**
+     * The customer's id in your own system; unique in the organization.
+     */
+    externalId: string;
+    name: string;
+    /**
+     * A JSON object (up to 4 KiB) returned by verification with the customer.
+     */
+    metadata?: string | {
+        [key: string]: unknown;
+    } | null;
+};
+
+export type UpdateCustomer = {
+    /**
+     * The customer's id in your own system; unique in the organization.
+     */
+    externalId?: string;
+    name?: string;
+    /**
+     * A JSON object (up to 4 KiB) returned by verification with the customer.
+     */
+    metadata?: string | {
+        [key: string]: unknown;
+    } | null;
 };
 
 export type ListKeysData = {
@@ -461,6 +566,10 @@ export type ListKeysData = {
          * Only keys owned by this user id.
          */
         owner?: string;
+        /**
+         * Only keys scoped to this customer (`cus_…`).
+         */
+        customer?: string;
         sort?: 'name' | 'createdAt' | 'lastUsedAt' | 'expiresAt';
         dir?: 'asc' | 'desc';
         page?: number;
@@ -1066,6 +1175,289 @@ export type ListKeyLogsResponses = {
 };
 
 export type ListKeyLogsResponse = ListKeyLogsResponses[keyof ListKeyLogsResponses];
+
+export type ListCustomersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Search: name, external ID or customer id.
+         */
+        q?: string;
+        sort?: 'name' | 'externalId' | 'createdAt';
+        dir?: 'asc' | 'desc';
+        page?: number;
+        perPage?: number;
+    };
+    url: '/api/v1/customers';
+};
+
+export type ListCustomersErrors = {
+    /**
+     * `invalid-request`: The body or query is invalid: `detail` names the first field, `errors` lists every field's messages.
+     */
+    400: ApiProblem;
+    /**
+     * `unauthorized`: No `Authorization: Bearer <key>` header, or the key is malformed, unknown, revoked, expired, suspended, or its owner left the organization. `code` says which. Answered with `WWW-Authenticate: Bearer`.
+     */
+    401: ApiProblem;
+    /**
+     * `forbidden`: The key is valid but may not do this: it lacks the route's permission (`keys:read`, `keys:write`, `audit:read`), it is a public key (read only), the request comes from an address outside its IP allowlist, its rules deny this method and path, or its owner's role does not allow the change. `code` says which.
+     */
+    403: ApiProblem;
+    /**
+     * `rate-limited`: The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.
+     */
+    429: ApiProblem;
+    /**
+     * `internal`: Something failed on Latchkey's side that retrying will not fix by itself. `requestId` names the error in the server's log; nothing was changed.
+     */
+    500: ApiProblem;
+    /**
+     * `unavailable`: Latchkey cannot reach its database right now. Retry after `Retry-After` seconds; nothing was changed.
+     */
+    503: ApiProblem;
+};
+
+export type ListCustomersError = ListCustomersErrors[keyof ListCustomersErrors];
+
+export type ListCustomersResponses = {
+    /**
+     * One page of customers.
+     */
+    200: CustomerPage;
+};
+
+export type ListCustomersResponse = ListCustomersResponses[keyof ListCustomersResponses];
+
+export type CreateCustomerData = {
+    body?: CreateCustomer;
+    headers?: {
+        /**
+         * Makes a retry safe: the same value and body from the same API key within 24 h returns the first response again (with `Idempotent-Replayed: true`; a token is never repeated: `token` is null and `tokenShown` true). A different body with the same value is a 409.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/v1/customers';
+};
+
+export type CreateCustomerErrors = {
+    /**
+     * `invalid-request`: The body or query is invalid: `detail` names the first field, `errors` lists every field's messages.
+     */
+    400: ApiProblem;
+    /**
+     * `unauthorized`: No `Authorization: Bearer <key>` header, or the key is malformed, unknown, revoked, expired, suspended, or its owner left the organization. `code` says which. Answered with `WWW-Authenticate: Bearer`.
+     */
+    401: ApiProblem;
+    /**
+     * `forbidden`: The key is valid but may not do this: it lacks the route's permission (`keys:read`, `keys:write`, `audit:read`), it is a public key (read only), the request comes from an address outside its IP allowlist, its rules deny this method and path, or its owner's role does not allow the change. `code` says which.
+     */
+    403: ApiProblem;
+    /**
+     * `conflict`: The change conflicts with the resource's state (for example, editing a revoked key).
+     *
+     * `idempotency-key-reused`: This `Idempotency-Key` was used by the same API key in the last 24 h for a different request. Use a new key for a new request.
+     *
+     * `idempotency-key-in-use`: The first request with this `Idempotency-Key` has not finished yet. Retry after `Retry-After` seconds to get its response.
+     */
+    409: ApiProblem;
+    /**
+     * `rate-limited`: The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.
+     */
+    429: ApiProblem;
+    /**
+     * `internal`: Something failed on Latchkey's side that retrying will not fix by itself. `requestId` names the error in the server's log; nothing was changed.
+     */
+    500: ApiProblem;
+    /**
+     * `unavailable`: Latchkey cannot reach its database right now. Retry after `Retry-After` seconds; nothing was changed.
+     */
+    503: ApiProblem;
+};
+
+export type CreateCustomerError = CreateCustomerErrors[keyof CreateCustomerErrors];
+
+export type CreateCustomerResponses = {
+    /**
+     * The new customer. `Location` names it.
+     */
+    201: Customer;
+};
+
+export type CreateCustomerResponse = CreateCustomerResponses[keyof CreateCustomerResponses];
+
+export type DeleteCustomerData = {
+    body?: never;
+    path: {
+        /**
+         * An id like `cus_…`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/customers/{id}';
+};
+
+export type DeleteCustomerErrors = {
+    /**
+     * `invalid-request`: The body or query is invalid: `detail` names the first field, `errors` lists every field's messages.
+     */
+    400: ApiProblem;
+    /**
+     * `unauthorized`: No `Authorization: Bearer <key>` header, or the key is malformed, unknown, revoked, expired, suspended, or its owner left the organization. `code` says which. Answered with `WWW-Authenticate: Bearer`.
+     */
+    401: ApiProblem;
+    /**
+     * `forbidden`: The key is valid but may not do this: it lacks the route's permission (`keys:read`, `keys:write`, `audit:read`), it is a public key (read only), the request comes from an address outside its IP allowlist, its rules deny this method and path, or its owner's role does not allow the change. `code` says which.
+     */
+    403: ApiProblem;
+    /**
+     * `not-found`: No such resource in the key's organization (a key of another organization reads the same).
+     */
+    404: ApiProblem;
+    /**
+     * `conflict`: The change conflicts with the resource's state (for example, editing a revoked key).
+     */
+    409: ApiProblem;
+    /**
+     * `rate-limited`: The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.
+     */
+    429: ApiProblem;
+    /**
+     * `internal`: Something failed on Latchkey's side that retrying will not fix by itself. `requestId` names the error in the server's log; nothing was changed.
+     */
+    500: ApiProblem;
+    /**
+     * `unavailable`: Latchkey cannot reach its database right now. Retry after `Retry-After` seconds; nothing was changed.
+     */
+    503: ApiProblem;
+};
+
+export type DeleteCustomerError = DeleteCustomerErrors[keyof DeleteCustomerErrors];
+
+export type DeleteCustomerResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type DeleteCustomerResponse = DeleteCustomerResponses[keyof DeleteCustomerResponses];
+
+export type GetCustomerData = {
+    body?: never;
+    path: {
+        /**
+         * An id like `cus_…`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/customers/{id}';
+};
+
+export type GetCustomerErrors = {
+    /**
+     * `invalid-request`: The body or query is invalid: `detail` names the first field, `errors` lists every field's messages.
+     */
+    400: ApiProblem;
+    /**
+     * `unauthorized`: No `Authorization: Bearer <key>` header, or the key is malformed, unknown, revoked, expired, suspended, or its owner left the organization. `code` says which. Answered with `WWW-Authenticate: Bearer`.
+     */
+    401: ApiProblem;
+    /**
+     * `forbidden`: The key is valid but may not do this: it lacks the route's permission (`keys:read`, `keys:write`, `audit:read`), it is a public key (read only), the request comes from an address outside its IP allowlist, its rules deny this method and path, or its owner's role does not allow the change. `code` says which.
+     */
+    403: ApiProblem;
+    /**
+     * `not-found`: No such resource in the key's organization (a key of another organization reads the same).
+     */
+    404: ApiProblem;
+    /**
+     * `rate-limited`: The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.
+     */
+    429: ApiProblem;
+    /**
+     * `internal`: Something failed on Latchkey's side that retrying will not fix by itself. `requestId` names the error in the server's log; nothing was changed.
+     */
+    500: ApiProblem;
+    /**
+     * `unavailable`: Latchkey cannot reach its database right now. Retry after `Retry-After` seconds; nothing was changed.
+     */
+    503: ApiProblem;
+};
+
+export type GetCustomerError = GetCustomerErrors[keyof GetCustomerErrors];
+
+export type GetCustomerResponses = {
+    /**
+     * The customer.
+     */
+    200: Customer;
+};
+
+export type GetCustomerResponse = GetCustomerResponses[keyof GetCustomerResponses];
+
+export type UpdateCustomerData = {
+    body?: UpdateCustomer;
+    path: {
+        /**
+         * An id like `cus_…`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/customers/{id}';
+};
+
+export type UpdateCustomerErrors = {
+    /**
+     * `invalid-request`: The body or query is invalid: `detail` names the first field, `errors` lists every field's messages.
+     */
+    400: ApiProblem;
+    /**
+     * `unauthorized`: No `Authorization: Bearer <key>` header, or the key is malformed, unknown, revoked, expired, suspended, or its owner left the organization. `code` says which. Answered with `WWW-Authenticate: Bearer`.
+     */
+    401: ApiProblem;
+    /**
+     * `forbidden`: The key is valid but may not do this: it lacks the route's permission (`keys:read`, `keys:write`, `audit:read`), it is a public key (read only), the request comes from an address outside its IP allowlist, its rules deny this method and path, or its owner's role does not allow the change. `code` says which.
+     */
+    403: ApiProblem;
+    /**
+     * `not-found`: No such resource in the key's organization (a key of another organization reads the same).
+     */
+    404: ApiProblem;
+    /**
+     * `conflict`: The change conflicts with the resource's state (for example, editing a revoked key).
+     */
+    409: ApiProblem;
+    /**
+     * `rate-limited`: The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.
+     */
+    429: ApiProblem;
+    /**
+     * `internal`: Something failed on Latchkey's side that retrying will not fix by itself. `requestId` names the error in the server's log; nothing was changed.
+     */
+    500: ApiProblem;
+    /**
+     * `unavailable`: Latchkey cannot reach its database right now. Retry after `Retry-After` seconds; nothing was changed.
+     */
+    503: ApiProblem;
+};
+
+export type UpdateCustomerError = UpdateCustomerErrors[keyof UpdateCustomerErrors];
+
+export type UpdateCustomerResponses = {
+    /**
+     * The customer after the change.
+     */
+    200: Customer;
+};
+
+export type UpdateCustomerResponse = UpdateCustomerResponses[keyof UpdateCustomerResponses];
 
 export type ListAuditEventsData = {
     body?: never;

@@ -27,6 +27,7 @@ export default async function ApiKeysPage({ params, searchParams }: { params: Pr
         total={total}
         state={query}
         owners={form.members}
+        customers={form.customers}
         emptyAction={create}
       />
     </>

@@ -5,7 +5,7 @@ import { orgPageContext } from "@/app/_lib/org-page";
 import { keyFormContext } from "@/app/_lib/key-form-context";
 import { KeyDetail } from "@/components/keys/key-detail";
 import { AuditTable } from "@/components/audit/audit-table";
-import { listKeyAuditTrail } from "@/lib/audit/audit";
+import { listAuditTrail } from "@/lib/audit/audit";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/queries";
 import { keyPageQuerySchema } from "@/lib/keys/operations";
@@ -33,7 +33,7 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
   const since = new Date(now.getTime() - hours * 3600_000);
   const [form, trail, hourly, log] = await Promise.all([
     keyFormContext(ctx),
-    listKeyAuditTrail(ctx, key.id),
+    listAuditTrail(ctx, key.id),
     usageByHour(key.id, since),
     listRequestLog(key.id, { page, perPage: 25, code, since }),
   ]);
