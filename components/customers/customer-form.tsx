@@ -8,13 +8,15 @@ import { ConfirmDialog } from "@/components/ui/confirm-button";
 import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError, Input, Textarea } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
+import type { CreditSettings } from "@/lib/credits/credit-names";
+import { CreditFields, readCredits } from "@/components/credits/credit-fields";
 import { createCustomerAction, deleteCustomerAction, updateCustomerAction } from "@/app/_actions/customers";
 
-type Initial = { id: string; externalId: string; name: string; metadata: Record<string, unknown> };
+type Initial = { id: string; externalId: string; name: string; metadata: Record<string, unknown>; credits: CreditSettings | null };
 
 function read(form: HTMLFormElement) {
   const f = new FormData(form);
-  return { name: String(f.get("name") ?? ""), externalId: String(f.get("externalId") ?? ""), metadata: String(f.get("metadata") ?? "") };
+  return { name: String(f.get("name") ?? ""), externalId: String(f.get("externalId") ?? ""), metadata: String(f.get("metadata") ?? ""), credits: readCredits(f) };
 }
 
 function Fields({ initial, errors }: { initial?: Initial; errors: Record<string, string[]> }) {
@@ -26,6 +28,7 @@ function Fields({ initial, errors }: { initial?: Initial; errors: Record<string,
       <Field label="External ID" htmlFor="customer-external" errors={errors.externalId} hint="The customer's id in your own system; unique in this organization.">
         <Input id="customer-external" name="externalId" required maxLength={255} defaultValue={initial?.externalId} placeholder="cus_42 or acme" />
       </Field>
+      <CreditFields initial={initial?.credits} errors={errors} idPrefix="customer" />
       <Field label="Metadata (JSON)" htmlFor="customer-metadata" errors={errors.metadata} hint="Returned by verification with the customer. Up to 4 KiB.">
         <Textarea id="customer-metadata" name="metadata" rows={3} defaultValue={initial && Object.keys(initial.metadata).length ? JSON.stringify(initial.metadata, null, 2) : ""} placeholder='{"plan":"pro"}' />
       </Field>

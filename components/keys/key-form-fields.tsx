@@ -3,6 +3,7 @@ import * as React from "react";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { isPublicSafePermission, KEY_ENVIRONMENTS, ENV_LABELS, type KeyType } from "@/lib/keys/key-names";
 import type { KeyView } from "@/lib/keys/view";
+import { CreditFields, readCredits } from "@/components/credits/credit-fields";
 
 export type KeyFormContext = {
   catalog: { name: string; description: string | null; builtin: boolean }[];
@@ -54,6 +55,7 @@ export function readKeyForm(form: HTMLFormElement): Record<string, unknown> {
     metadata: str("metadata"),
     externalId: str("externalId"),
     customerId: str("customerId") || null,
+    credits: readCredits(f),
   };
 }
 
@@ -211,6 +213,7 @@ export function KeyFormFields({ ctx, errors, initial, idPrefix = "key" }: { ctx:
             <Textarea id={id("ips")} name="ipAllowlist" rows={2} defaultValue={initial?.ipAllowlist.join("\n") ?? ""} aria-invalid={!!err("ipAllowlist")} />
           </Field>
           <div className="grid gap-4 sm:grid-cols-2">
+            <CreditFields initial={initial?.credits} errors={errors} idPrefix={id("k")} />
             <Field label="External ID" htmlFor={id("external")} errors={err("externalId")} hint="E.g. the customer this key belongs to.">
               <Input id={id("external")} name="externalId" defaultValue={initial?.externalId ?? ""} />
             </Field>

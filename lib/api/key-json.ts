@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { KEY_ENVIRONMENTS, KEY_STATUSES, KEY_TYPES } from "../keys/key-names";
 import type { KeyView } from "../keys/view";
+import { creditsJsonSchema } from "../credits/credits-json";
 
 const iso = () => z.string().describe("ISO 8601 date-time");
 
@@ -26,6 +27,7 @@ export const apiKeySchema = z.object({
   metadata: z.record(z.string(), z.unknown()),
   externalId: z.string().nullable(),
   customerId: z.string().nullable().describe("The customer (`cus_…`) the key is scoped to."),
+  credits: creditsJsonSchema.nullable().describe("The key's own credits (null: none)."),
   lastUsedAt: iso().nullable(),
   lastUsedIp: z.string().nullable(),
   createdAt: iso(),
@@ -54,6 +56,7 @@ export function toApiKey(v: KeyView): ApiKeyJson {
     metadata: v.metadata,
     externalId: v.externalId,
     customerId: v.customer?.id ?? null,
+    credits: v.credits,
     lastUsedAt: v.lastUsedAt,
     lastUsedIp: v.lastUsedIp,
     createdAt: v.createdAt,

@@ -9,12 +9,15 @@ import { ConflictError, NotFoundError, fieldError } from "../errors";
 import { isUniqueViolation } from "../error-translator";
 import { newId } from "../ids";
 import { requireAdmin } from "../orgs/roles";
+import { parseInput } from "../validation";
 import { jsonObject, pageQuery, text } from "../primitives";
+import { creditColumns, creditsInputOf, creditsSchema } from "../credits/credits";
 
 export const customerFields = {
   externalId: text({ label: "External ID", min: 1, max: 255, required: "External ID is required" }).describe("The customer's id in your own system; unique in the organization."),
   name: text({ label: "Name", min: 1, max: 200, required: "Name is required" }),
   metadata: jsonObject({ label: "Metadata", maxBytes: 4096 }).describe("A JSON object (up to 4 KiB) returned by verification with the customer."),
+  credits: creditsSchema.describe("Credits shared by the customer's keys (a key's own credits win). Null: none."),
 };
 export const createCustomerSchema = z.object(customerFields);
 /** PATCH: any subset of the fields. */
@@ -31,7 +34,7 @@ export type CustomerListQuery = z.output<typeof customerListQuerySchema>;
 
 export type CustomerRow = Customer & { keyCount: number };
 
-const auditView = (c: Customer) => ({ externalId: c.externalId, name: c.name, metadata: c.metadata });
+const auditView = (c: Customer) => ({ externalId: c.externalId, name: c.name, metadata: c.metadata, credits: creditsInputOf(c) });
 
 const keyCount = sql<number>`(select count(*)::int from ${apiKeys} where ${apiKeys.customerId} = ${customers.id})`;
 
@@ -86,13 +89,14 @@ export async function customerChoices(ctx: OrgContext, limit = 500): Promise<Pic
 
 const duplicate = () => fieldError("externalId", "Another customer of this organization already has this external ID");
 
-export async function createCustomer(ctx: OrgContext, input: z.output<typeof createCustomerSchema>): Promise<Customer> {
+export async function createCustomer(ctx: OrgContext, raw: unknown): Promise<Customer> {
   requireAdmin(ctx.membership.role, "manage customers");
+  const input = parseInput(createCustomerSchema, raw);
   try {
     return await getDb().transaction(async (tx) => {
       const [c] = await tx
         .insert(customers)
-        .values({ id: newId("cus"), organizationId: ctx.org.id, ...input })
+        .values({ id: newId("cus"), organizationId: ctx.org.id, externalId: input.externalId, name: input.name, metadata: input.metadata, ...creditColumns(input.credits, new Date()) })
         .returning();
       await recordAudit(tx, { organizationId: ctx.org.id, actor: ctx.actor, action: "customer.created", target: { type: "customer", id: c.id, label: c.name }, after: auditView(c) });
       return c;
@@ -103,14 +107,24 @@ export async function createCustomer(ctx: OrgContext, input: z.output<typeof cre
   }
 }
 
-export async function updateCustomer(ctx: OrgContext, customerId: string, patch: z.output<typeof updateCustomerSchema>): Promise<Customer> {
+/** Changes only the fields present in `raw` (PATCH). */
+export async function updateCustomer(ctx: OrgContext, customerId: string, raw: unknown): Promise<Customer> {
   requireAdmin(ctx.membership.role, "manage customers");
+  const sent = new Set(Object.keys(raw && typeof raw === "object" ? raw : {}));
+  const parsed = parseInput(updateCustomerSchema, raw);
+  const patch = Object.fromEntries(Object.entries(parsed).filter(([k]) => sent.has(k))) as typeof parsed;
   try {
     return await getDb().transaction(async (tx) => {
       const current = await loadCustomer(tx, ctx, customerId, true);
       const [c] = await tx
         .update(customers)
-        .set({ ...patch, updatedAt: new Date() })
+        .set({
+          ...(patch.externalId !== undefined ? { externalId: patch.externalId } : {}),
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.metadata !== undefined ? { metadata: patch.metadata } : {}),
+          ...(patch.credits !== undefined ? creditColumns(patch.credits, new Date()) : {}),
+          updatedAt: new Date(),
+        })
         .where(eq(customers.id, current.id))
         .returning();
       await recordAudit(tx, { organizationId: ctx.org.id, actor: ctx.actor, action: "customer.updated", target: { type: "customer", id: c.id, label: c.name }, before: auditView(current), after: auditView(c) });

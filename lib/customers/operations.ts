@@ -2,6 +2,8 @@
 // Customers belong to key management: the REST routes take keys:read / keys:write.
 import { z } from "zod";
 import { operation } from "../ops/operation";
+import { creditsOf } from "../credits/credits";
+import { creditsJsonSchema } from "../credits/credits-json";
 import { id, pageResult } from "../primitives";
 import type { CustomerRow } from "./customers";
 import { createCustomer, createCustomerSchema, customerListQuerySchema, deleteCustomer, getCustomer, listCustomers, updateCustomer, updateCustomerSchema } from "./customers";
@@ -14,12 +16,13 @@ export const customerJsonSchema = z.object({
   name: z.string(),
   metadata: z.record(z.string(), z.unknown()),
   keyCount: z.number().int().describe("Keys scoped to this customer."),
+  credits: creditsJsonSchema.nullable().describe("Credits shared by the customer's keys (null: none)."),
   createdAt: z.string().describe("ISO 8601 date-time"),
   updatedAt: z.string().describe("ISO 8601 date-time"),
 });
 
 export function toCustomerJson(c: CustomerRow): z.infer<typeof customerJsonSchema> {
-  return { id: c.id, externalId: c.externalId, name: c.name, metadata: c.metadata, keyCount: c.keyCount, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+  return { id: c.id, externalId: c.externalId, name: c.name, metadata: c.metadata, keyCount: c.keyCount, credits: creditsOf(c), createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
 }
 
 export const listCustomersOp = operation({

@@ -17,6 +17,7 @@ import type { AdapterAccountType } from "@auth/core/adapters";
 import { ROLES, type Role } from "../orgs/role-names";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "../keys/key-names";
 import { GRACE_PERIODS } from "../keys/grace";
+import type { RefillInterval } from "../credits/credit-names";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
@@ -164,6 +165,14 @@ export const customers = pgTable(
     externalId: text("external_id").notNull(),
     name: text("name").notNull(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    /** Credits (null: no credit limit). A verification's cost is taken atomically; refills set it to the refill amount. */
+    creditsRemaining: integer("credits_remaining"),
+    creditsRefillAmount: integer("credits_refill_amount"),
+    creditsRefillInterval: text("credits_refill_interval").$type<RefillInterval>(),
+    creditsRefillDay: integer("credits_refill_day"),
+    /** When the next refill is due (lazily applied by the first verification after it). */
+    creditsNextRefillAt: timestamp("credits_next_refill_at", { withTimezone: true, mode: "date" }),
+    creditsLowThreshold: integer("credits_low_threshold"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
@@ -211,6 +220,14 @@ export const apiKeys = pgTable(
     externalId: text("external_id"),
     /** The customer the key is scoped to (a customer with keys cannot be deleted). */
     customerId: text("customer_id").references(() => customers.id, { onDelete: "restrict" }),
+    /** Credits (null: no credit limit). A verification's cost is taken atomically; refills set it to the refill amount. */
+    creditsRemaining: integer("credits_remaining"),
+    creditsRefillAmount: integer("credits_refill_amount"),
+    creditsRefillInterval: text("credits_refill_interval").$type<RefillInterval>(),
+    creditsRefillDay: integer("credits_refill_day"),
+    /** When the next refill is due (lazily applied by the first verification after it). */
+    creditsNextRefillAt: timestamp("credits_next_refill_at", { withTimezone: true, mode: "date" }),
+    creditsLowThreshold: integer("credits_low_threshold"),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
     lastUsedIp: text("last_used_ip"),
     createdAt: createdAt(),

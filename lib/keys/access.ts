@@ -34,6 +34,7 @@ export async function loadKey(db: DbOrTx, ctx: OrgContext, keyId: string, lock =
 }
 
 export { effectiveStatus } from "./key-status";
+import { creditsInputOf } from "../credits/credits";
 
 /** What the audit log records of a key: its settings, never a token or hash. */
 export function auditView(key: ApiKey): Record<string, unknown> {
@@ -52,5 +53,6 @@ export function auditView(key: ApiKey): Record<string, unknown> {
     metadata: key.metadata,
     externalId: key.externalId,
     customerId: key.customerId,
+    credits: creditsInputOf(key),
   };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { id, jsonObject, optionalText, text } from "../primitives";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { GRACE_PERIODS } from "./grace";
+import { creditsSchema } from "../credits/credits";
 
 export const keyNameSchema = text({ label: "Name", min: 1, max: 100, required: "Name is required" });
 
@@ -51,6 +52,7 @@ const keySettings = {
   expiresAt: expiresSchema.describe("ISO 8601 date-time, or null for no expiry (the organization's key policy may require one)."),
   metadata: metadataSchema.describe("A JSON object (up to 4 KiB) returned by verification."),
   externalId: optionalText({ label: "External ID", max: 255 }).describe("Your own identifier for the key's user or customer."),
+  credits: creditsSchema,
   customerId: id("cus").nullish().describe("The customer (`cus_…`) the key is scoped to; verification answers carry it. Null: none."),
 };
 

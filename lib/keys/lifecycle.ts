@@ -9,6 +9,7 @@ import { ConflictError, ForbiddenError, ValidationError, fieldError } from "../e
 import { newId } from "../ids";
 import { isUniqueViolation } from "../error-translator";
 import { assertCustomerOfOrg } from "../customers/customers";
+import { creditColumns, creditsInputOf, type CreditsInput } from "../credits/credits";
 import { parseInput } from "../validation";
 import { isAdminRole } from "../orgs/roles";
 import type { OrgContext } from "../context";
@@ -36,6 +37,7 @@ type Settings = {
   metadata: Record<string, unknown>;
   externalId: string | null;
   customerId?: string | null;
+  credits: CreditsInput;
 };
 
 /** Validates settings shared by create and update; returns the columns to write. */
@@ -93,6 +95,7 @@ async function resolveSettings(tx: DbOrTx, ctx: OrgContext, s: Settings, type: K
     metadata: s.metadata,
     externalId: s.externalId,
     customerId,
+    ...creditColumns(s.credits, now),
   };
 }
 
@@ -181,6 +184,7 @@ function settingsOf(k: ApiKey) {
     metadata: k.metadata,
     externalId: k.externalId,
     customerId: k.customerId,
+    credits: creditsInputOf(k),
   };
 }
 

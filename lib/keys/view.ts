@@ -4,6 +4,7 @@ import { effectivePermissions } from "./caps";
 import type { KeyEnvironment, KeyStatus, KeyType } from "./key-names";
 import type { KeyRow } from "./queries";
 import type { GracePeriod } from "./grace";
+import { creditsOf } from "../credits/credits";
 
 export type KeyView = {
   id: string;
@@ -27,6 +28,8 @@ export type KeyView = {
   metadata: Record<string, unknown>;
   externalId: string | null;
   customer: { id: string; name: string; externalId: string } | null;
+  /** The key's own credits (null: none; a customer's credits are shown on the customer). */
+  credits: ReturnType<typeof creditsOf>;
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   createdAt: string;
@@ -66,6 +69,7 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     previousTokenValidUntil: graceLive ? k.previousHashExpiresAt!.toISOString() : null,
     metadata: k.metadata,
     externalId: k.externalId,
+    credits: creditsOf(k, now),
     customer: k.customerId && k.customerName !== null ? { id: k.customerId, name: k.customerName, externalId: k.customerExternalId ?? "" } : null,
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
     lastUsedIp: k.lastUsedIp,

@@ -161,6 +161,25 @@ export type ApiKey = {
      * The customer (`cus_…`) the key is scoped to.
      */
     customerId: string | null;
+    /**
+     * The key's own credits (null: none).
+     */
+    credits: {
+        remaining: number;
+        refill: {
+            amount: number;
+            interval: 'daily' | 'monthly';
+            refillDay: number | null;
+        } | null;
+        /**
+         * Below this, the holder is low on credits (shown; notifications later).
+         */
+        lowThreshold: number | null;
+        /**
+         * ISO 8601: when the next refill is due.
+         */
+        nextRefillAt: string | null;
+    } | null;
     lastUsedAt: string | null;
     lastUsedIp: string | null;
     /**
@@ -217,6 +236,25 @@ export type KeyWithToken = {
          * The customer (`cus_…`) the key is scoped to.
          */
         customerId: string | null;
+        /**
+         * The key's own credits (null: none).
+         */
+        credits: {
+            remaining: number;
+            refill: {
+                amount: number;
+                interval: 'daily' | 'monthly';
+                refillDay: number | null;
+            } | null;
+            /**
+             * Below this, the holder is low on credits (shown; notifications later).
+             */
+            lowThreshold: number | null;
+            /**
+             * ISO 8601: when the next refill is due.
+             */
+            nextRefillAt: string | null;
+        } | null;
         lastUsedAt: string | null;
         lastUsedIp: string | null;
         /**
@@ -282,6 +320,25 @@ export type KeyPage = {
          * The customer (`cus_…`) the key is scoped to.
          */
         customerId: string | null;
+        /**
+         * The key's own credits (null: none).
+         */
+        credits: {
+            remaining: number;
+            refill: {
+                amount: number;
+                interval: 'daily' | 'monthly';
+                refillDay: number | null;
+            } | null;
+            /**
+             * Below this, the holder is low on credits (shown; notifications later).
+             */
+            lowThreshold: number | null;
+            /**
+             * ISO 8601: when the next refill is due.
+             */
+            nextRefillAt: string | null;
+        } | null;
         lastUsedAt: string | null;
         lastUsedIp: string | null;
         /**
@@ -378,6 +435,25 @@ export type Customer = {
      */
     keyCount: number;
     /**
+     * Credits shared by the customer's keys (null: none).
+     */
+    credits: {
+        remaining: number;
+        refill: {
+            amount: number;
+            interval: 'daily' | 'monthly';
+            refillDay: number | null;
+        } | null;
+        /**
+         * Below this, the holder is low on credits (shown; notifications later).
+         */
+        lowThreshold: number | null;
+        /**
+         * ISO 8601: when the next refill is due.
+         */
+        nextRefillAt: string | null;
+    } | null;
+    /**
      * ISO 8601 date-time
      */
     createdAt: string;
@@ -402,6 +478,25 @@ export type CustomerPage = {
          * Keys scoped to this customer.
          */
         keyCount: number;
+        /**
+         * Credits shared by the customer's keys (null: none).
+         */
+        credits: {
+            remaining: number;
+            refill: {
+                amount: number;
+                interval: 'daily' | 'monthly';
+                refillDay: number | null;
+            } | null;
+            /**
+             * Below this, the holder is low on credits (shown; notifications later).
+             */
+            lowThreshold: number | null;
+            /**
+             * ISO 8601: when the next refill is due.
+             */
+            nextRefillAt: string | null;
+        } | null;
         /**
          * ISO 8601 date-time
          */
@@ -461,6 +556,18 @@ export type CreateKey = {
      */
     externalId?: string | null;
     /**
+     * Credits: `remaining`, an optional `refill` ({ amount, interval: daily | monthly, refillDay }) and a `lowThreshold`. Null: no credit limit.
+     */
+    credits?: {
+        remaining: number;
+        refill?: {
+            amount: number;
+            interval: 'daily' | 'monthly';
+            refillDay?: number | null;
+        } | null;
+        lowThreshold?: number | null;
+    } | null;
+    /**
      * The customer (`cus_…`) the key is scoped to; verification answers carry it. Null: none.
      */
     customerId?: string | null;
@@ -509,6 +616,18 @@ export type UpdateKey = {
      */
     externalId?: string | null;
     /**
+     * Credits: `remaining`, an optional `refill` ({ amount, interval: daily | monthly, refillDay }) and a `lowThreshold`. Null: no credit limit.
+     */
+    credits?: {
+        remaining: number;
+        refill?: {
+            amount: number;
+            interval: 'daily' | 'monthly';
+            refillDay?: number | null;
+        } | null;
+        lowThreshold?: number | null;
+    } | null;
+    /**
      * The customer (`cus_…`) the key is scoped to; verification answers carry it. Null: none.
      */
     customerId?: string | null;
@@ -535,6 +654,18 @@ export type CreateCustomer = {
     metadata?: string | {
         [key: string]: unknown;
     } | null;
+    /**
+     * Credits shared by the customer's keys (a key's own credits win). Null: none.
+     */
+    credits?: {
+        remaining: number;
+        refill?: {
+            amount: number;
+            interval: 'daily' | 'monthly';
+            refillDay?: number | null;
+        } | null;
+        lowThreshold?: number | null;
+    } | null;
 };
 
 export type UpdateCustomer = {
@@ -548,6 +679,18 @@ export type UpdateCustomer = {
      */
     metadata?: string | {
         [key: string]: unknown;
+    } | null;
+    /**
+     * Credits shared by the customer's keys (a key's own credits win). Null: none.
+     */
+    credits?: {
+        remaining: number;
+        refill?: {
+            amount: number;
+            interval: 'daily' | 'monthly';
+            refillDay?: number | null;
+        } | null;
+        lowThreshold?: number | null;
     } | null;
 };
 

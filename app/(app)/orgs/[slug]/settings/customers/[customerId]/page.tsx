@@ -13,6 +13,7 @@ import { keyListQuerySchema, listKeys } from "@/lib/keys/queries";
 import { toKeyView } from "@/lib/keys/view";
 import { isAdminRole } from "@/lib/orgs/roles";
 import { isId } from "@/lib/primitives";
+import { creditsOf } from "@/lib/credits/credits";
 
 export const metadata = { title: "Customer" };
 
@@ -26,12 +27,21 @@ export default async function CustomerPage({ params }: { params: Promise<{ slug:
   });
   const [keys, trail] = await Promise.all([listKeys(ctx, keyListQuerySchema.parse({ customer: customer.id, perPage: 100, sort: "name", dir: "asc" })), listAuditTrail(ctx, customer.id)]);
   const base = `/orgs/${ctx.org.slug}/settings`;
+  const credits = creditsOf(customer);
+  const low = credits && credits.lowThreshold !== null && credits.remaining < credits.lowThreshold;
   return (
     <>
       <Link href={`${base}/customers`} className="mb-4 inline-flex items-center gap-1 text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
         <ChevronLeft className="size-4" aria-hidden /> Customers
       </Link>
       <PageHeader title={customer.name} description={`External ID ${customer.externalId} · ${customer.id}`} />
+      {credits && (
+        <p className="mb-4 text-sm text-zinc-700 dark:text-zinc-300">
+          <span className="font-medium tabular-nums">{credits.remaining.toLocaleString()}</span> credits left, shared by the customer&apos;s keys
+          {credits.refill ? `; refilled to ${credits.refill.amount.toLocaleString()} ${credits.refill.interval === "daily" ? "every day" : `on day ${credits.refill.refillDay ?? 1} of each month`}` : ""}.
+          {low && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200">Low on credits</span>}
+        </p>
+      )}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card className="p-5">
           <h2 className="mb-3 text-base font-semibold">Keys ({keys.total})</h2>
@@ -61,7 +71,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ slug:
         <Card className="p-5">
           <h2 className="mb-3 text-base font-semibold">Details</h2>
           {isAdminRole(ctx.membership.role) ? (
-            <EditCustomerForm slug={ctx.org.slug} customer={customer} keyCount={customer.keyCount} />
+            <EditCustomerForm slug={ctx.org.slug} customer={{ id: customer.id, name: customer.name, externalId: customer.externalId, metadata: customer.metadata, credits: credits }} keyCount={customer.keyCount} />
           ) : (
             <dl className="space-y-2 text-sm">
               <div>
