@@ -1,0 +1,84 @@
+// Owns turning a request-log batch into rollup rows: counts per key × minute × outcome (and per hour),
+// and per key × UTC day × named permission, added to the tables by one statement that runs in the
+// same transaction as the batch's raw rows (so a retried batch is never counted twice).
+import { sql, type SQL } from "drizzle-orm";
+
+/** What the rollups need of a verification (a subset of the usage writer's entry). */
+export type RollupEntry = {
+  keyId: string;
+  organizationId: string;
+  environment: string;
+  atMs: number;
+  code: string;
+  /** Permissions the verification named (each counts once for the least-privilege panel). */
+  permissions?: readonly string[] | null;
+};
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+type MinuteRow = { k: string; m: string; c: string; o: string; e: string; n: number };
+type PermissionRow = { k: string; d: string; p: string; o: string; n: number; at: string };
+
+/** Aggregates a batch in memory: the two JSON parameters of {@link ROLLUP_STATEMENT}. */
+export function rollupParams(batch: readonly RollupEntry[]): [minutes: string, permissions: string] {
+  const minutes = new Map<string, MinuteRow>();
+  const permissions = new Map<string, PermissionRow>();
+  const lastMs = new Map<PermissionRow, number>();
+  for (const e of batch) {
+    const minuteMs = e.atMs - (e.atMs % MINUTE);
+    const mk = `${e.keyId}\t${minuteMs}\t${e.code}`;
+    const row = minutes.get(mk);
+    if (row) row.n++;
+    else minutes.set(mk, { k: e.keyId, m: new Date(minuteMs).toISOString(), c: e.code, o: e.organizationId, e: e.environment, n: 1 });
+    if (!e.permissions?.length) continue;
+    const day = new Date(e.atMs - (e.atMs % DAY)).toISOString().slice(0, 10);
+    for (const p of new Set(e.permissions)) {
+      const pk = `${e.keyId}\t${day}\t${p}`;
+      const prow = permissions.get(pk);
+      if (!prow) {
+        const row = { k: e.keyId, d: day, p, o: e.organizationId, n: 1, at: new Date(e.atMs).toISOString() };
+        permissions.set(pk, row);
+        lastMs.set(row, e.atMs);
+      } else {
+        prow.n++;
+        if (e.atMs > lastMs.get(prow)!) {
+          lastMs.set(prow, e.atMs);
+          prow.at = new Date(e.atMs).toISOString();
+        }
+      }
+    }
+  }
+  return [JSON.stringify([...minutes.values()]), JSON.stringify([...permissions.values()])];
+}
+
+// One statement, three upserts that add. Rows go in key order, so two instances writing the same
+// keys take their row locks in the same order (no deadlock). Days and hours are UTC.
+const PARTS = [
+  `with v as (
+  select * from jsonb_to_recordset(`,
+  `::jsonb) as v(k text, m timestamptz, c text, o text, e key_environment, n bigint)
+), minutes as (
+  insert into key_usage_minute as u (minute, key_id, code, organization_id, environment, count)
+  select m, k, c, o, e, n from v order by k, m, c
+  on conflict (key_id, minute, code) do update set count = u.count + excluded.count
+), hours as (
+  insert into key_usage_hour as u (hour, key_id, code, organization_id, environment, count)
+  select date_trunc('hour', m, 'UTC') as h, k, c, max(o), max(e), sum(n) from v group by k, h, c order by k, h, c
+  on conflict (key_id, hour, code) do update set count = u.count + excluded.count
+), permissions as (
+  insert into key_permission_usage_day as u (key_id, day, permission, organization_id, count, last_used_at)
+  select k, d, p, o, n, at from jsonb_to_recordset(`,
+  `::jsonb) as p(k text, d date, p text, o text, n bigint, at timestamptz) order by k, d, p
+  on conflict (key_id, day, permission) do update set count = u.count + excluded.count, last_used_at = greatest(u.last_used_at, excluded.last_used_at)
+)
+select 1`,
+] as const;
+
+/** The rollup upsert as text with `$1`/`$2` (postgres.js `unsafe`). */
+export const ROLLUP_STATEMENT = `${PARTS[0]}$1${PARTS[1]}$2${PARTS[2]}`;
+
+/** The same statement for drizzle (PGlite). */
+export function rollupSql([minutes, permissions]: [string, string]): SQL {
+  return sql`${sql.raw(PARTS[0])}${minutes}${sql.raw(PARTS[1])}${permissions}${sql.raw(PARTS[2])}`;
+}
