@@ -6,6 +6,7 @@ import { changeKeys, keyActionSchema } from "@/lib/keys/status";
 import { addPermission, removePermission } from "@/lib/keys/permissions";
 import { updateKeyPolicy } from "@/lib/keys/policy";
 import { transferKeys } from "@/lib/keys/ownership";
+import { removeUnusedPermissions } from "@/lib/keys/permission-usage";
 import { parseInput } from "@/lib/validation";
 import type { OrgContext } from "@/lib/orgs/organizations";
 
@@ -57,4 +58,10 @@ export const transferKeysAction = orgAction(async (ctx, input) => {
   const changed = await transferKeys(ctx, input);
   refresh(ctx);
   return { changed };
+});
+
+export const removeUnusedPermissionsAction = orgAction(async (ctx, input) => {
+  const removed = await removeUnusedPermissions(ctx, input);
+  refresh(ctx);
+  return { removed };
 });
