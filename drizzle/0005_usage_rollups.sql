@@ -7,7 +7,7 @@
 --
 -- Existing rows move into the new table (one partition per UTC day that has rows, through 7 days
 -- ahead, plus a DEFAULT partition that catches any row whose day has no partition yet, so a
--- batch never fails for want of one), and the per-minute / per-hour rollups are filled from them.
+-- batch never fails for want of one), and the per-minute / per-hour / per-day rollups are filled from them.
 -- On a very large request log this migration takes as long as copying it once.
 CREATE TABLE "key_permission_usage_day" (
 	"key_id" text NOT NULL,
@@ -17,6 +17,17 @@ CREATE TABLE "key_permission_usage_day" (
 	"count" bigint NOT NULL,
 	"last_used_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "key_permission_usage_day_key_id_day_permission_pk" PRIMARY KEY("key_id","day","permission")
+);
+--> statement-breakpoint
+CREATE TABLE "key_usage_day" (
+	"day" date NOT NULL,
+	"key_id" text NOT NULL,
+	"code" text NOT NULL,
+	"organization_id" text NOT NULL,
+	"environment" "key_environment" NOT NULL,
+	"customer_id" text,
+	"count" bigint NOT NULL,
+	CONSTRAINT "key_usage_day_key_id_day_code_pk" PRIMARY KEY("key_id","day","code")
 );
 --> statement-breakpoint
 CREATE TABLE "key_usage_hour" (
@@ -42,6 +53,7 @@ CREATE TABLE "key_usage_minute" (
 );
 --> statement-breakpoint
 CREATE INDEX "key_permission_usage_day_day_idx" ON "key_permission_usage_day" USING btree ("day");--> statement-breakpoint
+CREATE INDEX "key_usage_day_org_idx" ON "key_usage_day" USING btree ("organization_id","day");--> statement-breakpoint
 CREATE INDEX "key_usage_hour_org_idx" ON "key_usage_hour" USING btree ("organization_id","hour");--> statement-breakpoint
 CREATE INDEX "key_usage_minute_org_idx" ON "key_usage_minute" USING btree ("organization_id","minute");--> statement-breakpoint
 -- Hand-written from here: the old table steps aside (with its sequence and index names) ...
@@ -91,5 +103,8 @@ GROUP BY 1, 2, 3, 4, 5;--> statement-breakpoint
 INSERT INTO "key_usage_hour" ("hour", "key_id", "code", "organization_id", "environment", "count")
 SELECT date_trunc('hour', "minute", 'UTC'), "key_id", "code", "organization_id", "environment", sum("count")
 FROM "key_usage_minute" GROUP BY 1, 2, 3, 4, 5;--> statement-breakpoint
+INSERT INTO "key_usage_day" ("day", "key_id", "code", "organization_id", "environment", "count")
+SELECT ("hour" AT TIME ZONE 'UTC')::date, "key_id", "code", "organization_id", "environment", sum("count")
+FROM "key_usage_hour" GROUP BY 1, 2, 3, 4, 5;--> statement-breakpoint
 -- ... and the old table goes.
 DROP TABLE "key_request_log_unpartitioned";

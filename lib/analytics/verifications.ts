@@ -4,7 +4,7 @@
 // viewer — since each of them may already read every key of the organization and its usage.
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { apiKeys, getDb, keyUsageHour, keyUsageMinute } from "../db";
+import { apiKeys, getDb, keyUsageDay, keyUsageHour, keyUsageMinute } from "../db";
 import type { OrgContext } from "../orgs/organizations";
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from "../keys/key-names";
 import { VERIFY_CODES } from "../verify/codes";
@@ -55,17 +55,30 @@ function floorTo(ms: number, step: number): Date {
   return new Date(ms - (((ms % step) + step) % step));
 }
 
+type Rollup = typeof keyUsageMinute | typeof keyUsageHour | typeof keyUsageDay;
+
 /** Conditions on one rollup table: the org always, then the optional filters. */
-function rollupWhere(table: typeof keyUsageHour | typeof keyUsageMinute, ctx: OrgContext, f: Filters): SQL {
-  const time = "hour" in table ? table.hour : table.minute;
+function rollupWhere(table: Rollup, ctx: OrgContext, f: Filters): SQL {
+  const range =
+    "day" in table
+      ? and(gte(table.day, f.from.toISOString().slice(0, 10)), lt(table.day, f.to.toISOString().slice(0, 10)))
+      : "hour" in table
+        ? and(gte(table.hour, f.from), lt(table.hour, f.to))
+        : and(gte(table.minute, f.from), lt(table.minute, f.to));
   return and(
     eq(table.organizationId, ctx.org.id),
-    gte(time, f.from),
-    lt(time, f.to),
+    range,
     f.keyId ? eq(table.keyId, f.keyId) : undefined,
     f.environment ? eq(table.environment, f.environment) : undefined,
     f.outcome ? eq(table.code, f.outcome) : undefined,
   )!;
+}
+
+/** The smallest rollup that answers buckets of this size: minutes, hours, or days. */
+function rollupFor(bucket: Granularity) {
+  if (bucket === "minute") return { table: keyUsageMinute, time: keyUsageMinute.minute, iso: (v: Date | string) => new Date(v).toISOString() };
+  if (bucket === "hour") return { table: keyUsageHour, time: keyUsageHour.hour, iso: (v: Date | string) => new Date(v).toISOString() };
+  return { table: keyUsageDay, time: keyUsageDay.day, iso: (v: Date | string) => `${String(v).slice(0, 10)}T00:00:00.000Z` };
 }
 
 /**
@@ -79,25 +92,14 @@ export async function verificationAnalytics(
 ): Promise<VerificationCount[]> {
   const step = BUCKET_MS[q.bucket];
   const f: Filters = { ...q, from: floorTo(q.from.getTime(), step), to: floorTo(q.to.getTime() + step - 1, step) };
-  const db = getDb();
-  const rows =
-    q.bucket === "minute"
-      ? await db
-          .select({ time: keyUsageMinute.minute, outcome: keyUsageMinute.code, count: sql<string>`sum(${keyUsageMinute.count})` })
-          .from(keyUsageMinute)
-          .where(rollupWhere(keyUsageMinute, ctx, f))
-          .groupBy(keyUsageMinute.minute, keyUsageMinute.code)
-          .orderBy(asc(keyUsageMinute.minute), asc(keyUsageMinute.code))
-      : await (() => {
-          const time = q.bucket === "day" ? sql<Date>`date_trunc('day', ${keyUsageHour.hour}, 'UTC')` : sql<Date>`${keyUsageHour.hour}`;
-          return db
-            .select({ time: time.mapWith((v: string | Date) => new Date(v)), outcome: keyUsageHour.code, count: sql<string>`sum(${keyUsageHour.count})` })
-            .from(keyUsageHour)
-            .where(rollupWhere(keyUsageHour, ctx, f))
-            .groupBy(time, keyUsageHour.code)
-            .orderBy(asc(time), asc(keyUsageHour.code));
-        })();
-  return rows.map((r) => ({ time: new Date(r.time).toISOString(), outcome: r.outcome, count: Number(r.count) }));
+  const { table, time, iso } = rollupFor(q.bucket);
+  const rows = await getDb()
+    .select({ time, outcome: table.code, count: sql<string>`sum(${table.count})` })
+    .from(table)
+    .where(rollupWhere(table, ctx, f))
+    .groupBy(time, table.code)
+    .orderBy(asc(time), asc(table.code));
+  return rows.map((r) => ({ time: iso(r.time), outcome: r.outcome, count: Number(r.count) }));
 }
 
 // ---- The org dashboard ----
@@ -127,7 +129,7 @@ export type OrgAnalytics = {
   environments: { environment: KeyEnvironment; total: number; denied: number }[];
 };
 
-/** Everything the analytics page shows, from the hourly rollup (a few queries, none over raw rows). */
+/** Everything the analytics page shows: hourly rollups for 24 h and 7 d, daily ones beyond (never raw rows). */
 export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now = new Date(), limit = 10): Promise<OrgAnalytics> {
   const { days, bucket } = ANALYTICS_RANGES[q.range];
   const step = BUCKET_MS[bucket];
@@ -135,19 +137,20 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
   const from = to - Math.round((days * DAY) / step) * step;
   const f: Filters = { from: new Date(from), to: new Date(to), keyId: q.key, environment: q.environment };
   const db = getDb();
-  const where = rollupWhere(keyUsageHour, ctx, f);
+  const { table } = rollupFor(bucket);
+  const where = rollupWhere(table, ctx, f);
   const [series, perKey, perEnv] = await Promise.all([
     verificationAnalytics(ctx, { from: f.from, to: f.to, bucket, keyId: q.key, environment: q.environment }),
     db
-      .select({ keyId: keyUsageHour.keyId, code: keyUsageHour.code, n: sql<string>`sum(${keyUsageHour.count})` })
-      .from(keyUsageHour)
+      .select({ keyId: table.keyId, code: table.code, n: sql<string>`sum(${table.count})` })
+      .from(table)
       .where(where)
-      .groupBy(keyUsageHour.keyId, keyUsageHour.code),
+      .groupBy(table.keyId, table.code),
     db
-      .select({ environment: keyUsageHour.environment, code: keyUsageHour.code, n: sql<string>`sum(${keyUsageHour.count})` })
-      .from(keyUsageHour)
+      .select({ environment: table.environment, code: table.code, n: sql<string>`sum(${table.count})` })
+      .from(table)
       .where(where)
-      .groupBy(keyUsageHour.environment, keyUsageHour.code),
+      .groupBy(table.environment, table.code),
   ]);
 
   const buckets = new Map<string, Record<string, number>>();

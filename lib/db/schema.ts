@@ -265,13 +265,21 @@ export const keyUsageMinute = pgTable(
 );
 export type KeyUsageMinute = typeof keyUsageMinute.$inferSelect;
 
-/** The same counts per hour (60x fewer rows): hour and day charts, tables and the org dashboard. */
+/** The same counts per hour (60x fewer rows): hour charts, the keys table, the key page. */
 export const keyUsageHour = pgTable(
   "key_usage_hour",
   { hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(), ...rollupColumns() },
   (t) => [primaryKey({ columns: [t.keyId, t.hour, t.code] }), index("key_usage_hour_org_idx").on(t.organizationId, t.hour)],
 );
 export type KeyUsageHour = typeof keyUsageHour.$inferSelect;
+
+/** The same counts per UTC day: the 30- and 90-day views of an organization with many keys. */
+export const keyUsageDay = pgTable(
+  "key_usage_day",
+  { day: date("day", { mode: "string" }).notNull(), ...rollupColumns() },
+  (t) => [primaryKey({ columns: [t.keyId, t.day, t.code] }), index("key_usage_day_org_idx").on(t.organizationId, t.day)],
+);
+export type KeyUsageDay = typeof keyUsageDay.$inferSelect;
 
 /** Per key and UTC day: how many verifications named each permission, and the last one (least privilege). */
 export const keyPermissionUsageDay = pgTable(

@@ -15,16 +15,16 @@ async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
 }
 
 /** "key|bucket|code" → count, from the raw log and from a rollup table, for the given keys. */
-async function rawVsRollup(keyIds: string[], unit: "minute" | "hour") {
+async function rawVsRollup(keyIds: string[], unit: "minute" | "hour" | "day") {
   const ids = sql.join(keyIds.map((k) => sql`${k}`), sql`, `);
   const raw = await rows<{ k: string; b: string; c: string; n: string }>(
     sql`select key_id as k, to_char(date_trunc(${unit}, at, 'UTC') at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as b, code as c, count(*)::text as n
         from key_request_log where key_id in (${ids}) group by 1, 2, 3`,
   );
-  const table = sql.raw(unit === "minute" ? "key_usage_minute" : "key_usage_hour");
+  const table = sql.raw(`key_usage_${unit}`);
   const col = sql.raw(unit);
   const rolled = await rows<{ k: string; b: string; c: string; n: string }>(
-    sql`select key_id as k, to_char(${col} at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as b, code as c, count::text as n from ${table} where key_id in (${ids})`,
+    sql`select key_id as k, to_char(${unit === "day" ? col : sql`${col} at time zone 'UTC'`}, 'YYYY-MM-DD HH24:MI') as b, code as c, count::text as n from ${table} where key_id in (${ids})`,
   );
   const asMap = (xs: typeof raw) => Object.fromEntries(xs.map((r) => [`${r.k}|${r.b}|${r.c}`, Number(r.n)]));
   return { raw: asMap(raw), rolled: asMap(rolled) };
@@ -65,11 +65,11 @@ describe("usage rollups", () => {
         const key = keys[rand(2)];
         const p = rand(3) === 0 ? [perms[rand(3)], perms[rand(3)]] : undefined; // sometimes the same one twice
         if (p) for (const name of new Set(p)) named[`${key.id}|${name}`] = (named[`${key.id}|${name}`] ?? 0) + 1;
-        recordUsage(entry(key, now - rand(3 * 3600_000), codes[rand(codes.length)], p));
+        recordUsage(entry(key, now - rand(30 * 3600_000), codes[rand(codes.length)], p)); // over a UTC day boundary
       }
       await flushUsage();
     }
-    for (const unit of ["minute", "hour"] as const) {
+    for (const unit of ["minute", "hour", "day"] as const) {
       const { raw, rolled } = await rawVsRollup(keys.map((k) => k.id), unit);
       expect(Object.keys(raw).length).toBeGreaterThan(0);
       expect(rolled).toEqual(raw);
@@ -86,11 +86,15 @@ describe("usage rollups", () => {
     ]);
     // What the pages read agrees with the raw rows.
     const total = (await listRequestLog(keys[0].id, { page: 1, perPage: 1 })).total;
-    const hourly = (await usageByHour(keys[0].id, new Date(now - 4 * 3600_000))).reduce((n, r) => n + r.n, 0);
+    const hourly = (await usageByHour(keys[0].id, new Date(now - 31 * 3600_000))).reduce((n, r) => n + r.n, 0);
     const [{ n: rawTotal }] = await rows<{ n: string }>(sql`select count(*)::text as n from key_request_log where key_id = ${keys[0].id}`);
     expect(total).toBe(Number(rawTotal));
     expect(hourly).toBe(Number(rawTotal));
-    expect((await usageLast24h([keys[0].id])).get(keys[0].id)).toBe(Number(rawTotal));
+    const [{ n: raw24h }] = await rows<{ n: string }>(sql`select count(*)::text as n from key_request_log where key_id = ${keys[0].id} and at >= ${new Date(Date.now() - 86_400_000 - 60_000).toISOString()}::timestamptz`);
+    const last24h = (await usageLast24h([keys[0].id])).get(keys[0].id);
+    // Minute precision at the start of the 24 h: between the rows of the last 24 h and those of 24 h + 1 min.
+    expect(last24h).toBeLessThanOrEqual(Number(raw24h));
+    expect(last24h).toBeGreaterThan(0);
     const since = new Date(now - 90 * 60_000 - 12_345); // not on a minute: the edge comes from raw rows
     const [{ n: rawSince }] = await rows<{ n: string }>(sql`select count(*)::text as n from key_request_log where key_id = ${keys[0].id} and at >= ${since.toISOString()}::timestamptz and code = 'VALID'`);
     expect((await listRequestLog(keys[0].id, { page: 1, perPage: 1, since, code: "VALID" })).total).toBe(Number(rawSince));

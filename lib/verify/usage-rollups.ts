@@ -1,4 +1,4 @@
-// Owns turning a request-log batch into rollup rows: counts per key × minute × outcome (and per hour),
+// Owns turning a request-log batch into rollup rows: counts per key × minute × outcome (and per hour and day),
 // and per key × UTC day × named permission, added to the tables by one statement that runs in the
 // same transaction as the batch's raw rows (so a retried batch is never counted twice).
 import { sql, type SQL } from "drizzle-orm";
@@ -66,6 +66,10 @@ const PARTS = [
   insert into key_usage_hour as u (hour, key_id, code, organization_id, environment, count)
   select date_trunc('hour', m, 'UTC') as h, k, c, max(o), max(e), sum(n) from v group by k, h, c order by k, h, c
   on conflict (key_id, hour, code) do update set count = u.count + excluded.count
+), days as (
+  insert into key_usage_day as u (day, key_id, code, organization_id, environment, count)
+  select (m at time zone 'UTC')::date as d, k, c, max(o), max(e), sum(n) from v group by k, d, c order by k, d, c
+  on conflict (key_id, day, code) do update set count = u.count + excluded.count
 ), permissions as (
   insert into key_permission_usage_day as u (key_id, day, permission, organization_id, count, last_used_at)
   select k, d, p, o, n, at from jsonb_to_recordset(`,
