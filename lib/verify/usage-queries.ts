@@ -25,7 +25,7 @@ export async function listRequestLog(keyId: string, q: { page: number; perPage: 
  */
 async function countRequests(keyId: string, q: { code?: string; since?: Date }): Promise<number> {
   const db = getDb();
-  const oldest = await oldestRequestLogDay();
+  const oldest = await oldestRawRow(keyId);
   const startMs = Math.max(q.since?.getTime() ?? 0, oldest?.getTime() ?? 0);
   const start = new Date(startMs);
   const minuteEdge = new Date(Math.ceil(startMs / MINUTE) * MINUTE);
@@ -49,10 +49,18 @@ async function countRequests(keyId: string, q: { code?: string; since?: Date }):
   return Number(raw.n) + Number(minutes.n ?? 0) + Number(hours.n ?? 0);
 }
 
-/** Start of the oldest day the partitioned request log still holds (null: only the default partition). */
-async function oldestRequestLogDay(): Promise<Date | null> {
-  const days = (await listRequestLogPartitions()).map(partitionDay).filter((d): d is Date => d !== null);
-  return days.length ? new Date(Math.min(...days.map((d) => d.getTime()))) : null;
+/**
+ * Where the key's raw rows may start: the oldest day partition still kept, or an older row of the
+ * key that waits in the default partition (a day that had no partition yet). Null: no limit known.
+ */
+async function oldestRawRow(keyId: string): Promise<Date | null> {
+  const [days, [inDefault]] = await Promise.all([
+    listRequestLogPartitions(),
+    getDb().execute(sql`select min(at) as at from key_request_log_default where key_id = ${keyId}`).then((r) => (Array.isArray(r) ? r : (r as unknown as { rows: { at: string | Date | null }[] }).rows) as { at: string | Date | null }[]),
+  ]);
+  const starts = days.map(partitionDay).filter((d): d is Date => d !== null).map((d) => d.getTime());
+  if (inDefault?.at) starts.push(new Date(inDefault.at).getTime());
+  return starts.length ? new Date(Math.min(...starts)) : null;
 }
 
 /** Verifications per hour and outcome, for the hours from the one containing `since` (rollups). */
