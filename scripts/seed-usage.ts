@@ -71,6 +71,9 @@ try {
   await sql.unsafe(`
     insert into key_usage_hour (hour, key_id, code, organization_id, environment, count)
     select date_trunc('hour', minute, 'UTC'), key_id, code, organization_id, environment, sum(count) from key_usage_minute group by 1, 2, 3, 4, 5`);
+  await sql.unsafe(`
+    insert into key_usage_day (day, key_id, code, organization_id, environment, count)
+    select (hour at time zone 'UTC')::date, key_id, code, organization_id, environment, sum(count) from key_usage_hour group by 1, 2, 3, 4, 5`);
   // One verification in three named keys:read.
   await sql.unsafe(`
     insert into key_permission_usage_day (key_id, day, permission, organization_id, count, last_used_at)
@@ -78,8 +81,8 @@ try {
     from key_request_log where key_id = '${hot.id}' group by 1, 2, 4`);
   await sql.unsafe(`vacuum analyze`);
   log(`rollups filled and analyzed, ${elapsed()}`);
-  const [{ minutes, hours }] = await sql<{ minutes: string; hours: string }[]>`select (select count(*) from key_usage_minute) as minutes, (select count(*) from key_usage_hour) as hours`;
-  log(`rollup rows: ${minutes} per minute, ${hours} per hour`);
+  const [{ minutes, hours, days }] = await sql<{ minutes: string; hours: string; days: string }[]>`select (select count(*) from key_usage_minute) as minutes, (select count(*) from key_usage_hour) as hours, (select count(*) from key_usage_day) as days`;
+  log(`rollup rows: ${minutes} per minute, ${hours} per hour, ${days} per day`);
 
   const timings: [string, number, number][] = [];
   async function time(label: string, fn: () => Promise<unknown>) {
