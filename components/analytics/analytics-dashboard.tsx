@@ -48,7 +48,8 @@ export function AnalyticsDashboard({ base, query, data, keyOptions }: { base: st
             </Link>
           ))}
         </nav>
-        <form method="get" action={base} className="flex flex-wrap items-end gap-2" aria-label="Filters">
+        {/* Keyed by the URL's state: the selects are uncontrolled, and a client navigation keeps the DOM. */}
+        <form key={`${query.range}|${query.key}|${query.environment}`} method="get" action={base} className="flex flex-wrap items-end gap-2" aria-label="Filters">
           {query.range !== "7d" && <input type="hidden" name="range" value={query.range} />}
           <label className="text-sm">
             <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">Key</span>
@@ -125,7 +126,7 @@ export function AnalyticsDashboard({ base, query, data, keyOptions }: { base: st
               <UsageChart points={chartPoints(data, query.range)} codes={data.outcomes} label={`Verifications per ${data.bucket} by outcome`} />
             </div>
           </Card>
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
             <KeyTable
               title="Top keys by volume"
               label="Top keys"
@@ -163,7 +164,7 @@ export function AnalyticsDashboard({ base, query, data, keyOptions }: { base: st
                     <th scope="col" className="px-5 py-2 font-medium">Environment</th>
                     <th scope="col" className="px-3 py-2 text-right font-medium">Verifications</th>
                     <th scope="col" className="px-3 py-2 text-right font-medium">Denied</th>
-                    <th scope="col" className="px-5 py-2 text-right font-medium">Denial rate</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium whitespace-nowrap">Denial rate</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -207,7 +208,7 @@ function KeyTable({
   empty: string;
 }) {
   return (
-    <Card>
+    <Card className="min-w-0">
       <CardHeader title={title} />
       {rows.length === 0 ? (
         <p className="px-5 py-6 text-sm text-zinc-500 dark:text-zinc-400">{empty}</p>
