@@ -52,7 +52,9 @@ export function rollupParams(batch: readonly RollupEntry[]): [minutes: string, p
   return [JSON.stringify([...minutes.values()]), JSON.stringify([...permissions.values()])];
 }
 
-// One statement, three upserts that add. Rows go in key order, so two instances writing the same
+// One statement, four upserts that add. Only permissions the key holds are counted: a request may
+// name anything, and a public key's token is no secret, so names it does not hold would let anyone
+// grow the table. Rows go in key order, so two instances writing the same
 // keys take their row locks in the same order (no deadlock). Days and hours are UTC.
 const PARTS = [
   `with v as (
@@ -72,8 +74,10 @@ const PARTS = [
   on conflict (key_id, day, code) do update set count = u.count + excluded.count
 ), permissions as (
   insert into key_permission_usage_day as u (key_id, day, permission, organization_id, count, last_used_at)
-  select k, d, p, o, n, at from jsonb_to_recordset(`,
-  `::jsonb) as p(k text, d date, p text, o text, n bigint, at timestamptz) order by k, d, p
+  select p.k, p.d, p.p, p.o, p.n, p.at from jsonb_to_recordset(`,
+  `::jsonb) as p(k text, d date, p text, o text, n bigint, at timestamptz)
+  join api_key on api_key.id = p.k and p.p = any(api_key.permissions)
+  order by p.k, p.d, p.p
   on conflict (key_id, day, permission) do update set count = u.count + excluded.count, last_used_at = greatest(u.last_used_at, excluded.last_used_at)
 )
 select 1`,
