@@ -52,6 +52,8 @@ CREATE TABLE "key_usage_minute" (
 	CONSTRAINT "key_usage_minute_key_id_minute_code_pk" PRIMARY KEY("key_id","minute","code")
 );
 --> statement-breakpoint
+-- Existing keys start counting permission use now (the panel says since when).
+ALTER TABLE "api_key" ADD COLUMN "permission_use_counted_since" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 CREATE INDEX "key_permission_usage_day_day_idx" ON "key_permission_usage_day" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "key_usage_day_org_idx" ON "key_usage_day" USING btree ("organization_id","day");--> statement-breakpoint
 CREATE INDEX "key_usage_hour_org_idx" ON "key_usage_hour" USING btree ("organization_id","hour");--> statement-breakpoint

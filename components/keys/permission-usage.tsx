@@ -5,21 +5,24 @@ import { Badge } from "@/components/ui/badge";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { useAction } from "@/components/ui/use-action";
 import { absoluteTime } from "@/lib/format";
-import type { PermissionUse } from "@/lib/keys/permission-usage";
+import type { KeyPermissionUsage } from "@/lib/keys/permission-usage";
 import { removeUnusedPermissionsAction } from "@/app/(app)/orgs/[slug]/settings/api-keys/actions";
 
 const nf = new Intl.NumberFormat("en-US");
 
 /** "Permissions used in the last 30 days": each granted permission, and removing the unused ones. */
-export function PermissionUsage({ orgSlug, keyId, keyName, usage, canManage }: { orgSlug: string; keyId: string; keyName: string; usage: PermissionUse[]; canManage: boolean }) {
+export function PermissionUsage({ orgSlug, keyId, keyName, usage: data, canManage }: { orgSlug: string; keyId: string; keyName: string; usage: KeyPermissionUsage; canManage: boolean }) {
   const router = useRouter();
   const remove = useAction(removeUnusedPermissionsAction);
+  const usage = data.permissions;
   const unused = usage.filter((u) => u.verifications === 0).map((u) => u.permission);
+  const partial = data.daysCounted < 30;
+  const counted = partial ? ` Counted since ${absoluteTime(data.countedSince)} (${data.daysCounted} day${data.daysCounted === 1 ? "" : "s"} so far).` : "";
   return (
     <Card className="mt-6" id="permission-usage">
       <CardHeader
         title="Permissions used in the last 30 days"
-        description="How many verifications named each permission this key holds. A permission nobody asked for is one a leaked key could misuse."
+        description={`How many verifications named each permission this key holds. A permission nobody asked for is one a leaked key could misuse.${counted}`}
         actions={
           canManage && unused.length > 0 ? (
             <ConfirmButton
@@ -29,6 +32,11 @@ export function PermissionUsage({ orgSlug, keyId, keyName, usage, canManage }: {
                 <>
                   “{keyName}” will lose <strong>{unused.join(", ")}</strong>. Verifications that ask for {unused.length === 1 ? "it" : "them"} will answer
                   INSUFFICIENT_PERMISSIONS at once. A permission used since this page was loaded is kept. The change is recorded in the audit log.
+                  {partial && (
+                    <span className="mt-2 block font-medium text-amber-700 dark:text-amber-400">
+                      Only {data.daysCounted} day{data.daysCounted === 1 ? "" : "s"} of use have been counted for this key: a job that runs less often may not have shown up yet.
+                    </span>
+                  )}
                 </>
               }
               confirmLabel="Remove"

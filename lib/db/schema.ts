@@ -196,6 +196,8 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    /** Since when verifications naming this key's permissions are counted (its creation, or the upgrade that began counting). */
+    permissionUseCountedSince: timestamp("permission_use_counted_since", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("api_key_hash_idx").on(t.hash),

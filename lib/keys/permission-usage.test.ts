@@ -24,7 +24,8 @@ describe("least privilege", () => {
     await verify({ key: token });
     await flushUsage();
 
-    const usage = await keyPermissionUsage(await ctx("viewer"), key.id);
+    const { permissions: usage, daysCounted } = await keyPermissionUsage(await ctx("viewer"), key.id);
+    expect(daysCounted).toBe(0); // a new key: counting began at its creation
     expect(usage.map((u) => [u.permission, u.verifications, u.lastUsedAt !== null])).toEqual([
       ["customers:read", 2, true],
       ["customers:write", 0, false],

@@ -29,14 +29,28 @@ async function usageSince(db: DbOrTx, keyId: string, permissions: string[], now:
   return new Map(rows.map((r) => [r.permission, { n: Number(r.n), last: new Date(r.last) }]));
 }
 
+export type KeyPermissionUsage = {
+  permissions: PermissionUse[];
+  /** Start of the window: 30 days ago, or later when counting began later (a new key, or an upgrade). */
+  countedSince: string;
+  /** Whole days counted so far, at most 30: fewer means "unused" may only mean "not yet seen". */
+  daysCounted: number;
+};
+
 /** Each permission granted to the key, with how many verifications named it in the last 30 days and when last. */
-export async function keyPermissionUsage(ctx: OrgContext, keyId: string, now = new Date()): Promise<PermissionUse[]> {
+export async function keyPermissionUsage(ctx: OrgContext, keyId: string, now = new Date()): Promise<KeyPermissionUsage> {
   const key = await loadKey(getDb(), ctx, keyId);
   const used = await usageSince(getDb(), key.id, key.permissions, now);
-  return key.permissions.map((permission) => {
-    const u = used.get(permission);
-    return { permission, verifications: u?.n ?? 0, lastUsedAt: u ? u.last.toISOString() : null };
-  });
+  const windowStart = now.getTime() - PERMISSION_USAGE_DAYS * DAY;
+  const since = Math.max(windowStart, key.permissionUseCountedSince.getTime());
+  return {
+    permissions: key.permissions.map((permission) => {
+      const u = used.get(permission);
+      return { permission, verifications: u?.n ?? 0, lastUsedAt: u ? u.last.toISOString() : null };
+    }),
+    countedSince: new Date(since).toISOString(),
+    daysCounted: Math.min(PERMISSION_USAGE_DAYS, Math.floor((now.getTime() - since) / DAY)),
+  };
 }
 
 export const removeUnusedPermissionsSchema = z.object({
