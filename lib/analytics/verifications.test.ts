@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createKey } from "@/lib/keys/lifecycle";
 import { flushUsage, recordUsage } from "@/lib/verify/usage";
 import { makeTeam, uniq } from "@/test/factories";
-import { orgAnalytics, verificationAnalytics, verificationAnalyticsQuerySchema } from "./verifications";
+import { analyticsKeyOptions, orgAnalytics, verificationAnalytics, verificationAnalyticsQuerySchema } from "./verifications";
 
 const HOUR = 3_600_000;
 
@@ -76,6 +76,8 @@ describe("verification analytics", () => {
     expect(filtered.series).toHaveLength(90);
     expect(filtered.totals.total).toBe(7);
     expect((await orgAnalytics(await ctx("owner"), { range: "7d", key: prod.id })).topKeys.map((k) => k.keyId)).toEqual([prod.id]);
+    // The key filter offers the selected key even past the first page of names.
+    expect((await analyticsKeyOptions(await ctx("owner"), stg.id, 1)).map((k) => k.id)).toEqual(expect.arrayContaining([stg.id]));
   });
 
   it("refuses bad ranges naming the parameter", () => {

@@ -211,7 +211,13 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
   };
 }
 
-/** The keys offered by the dashboard's key filter (the org's keys, by name). */
-export async function analyticsKeyOptions(ctx: OrgContext, limit = 500): Promise<{ id: string; name: string }[]> {
-  return getDb().select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.organizationId, ctx.org.id)).orderBy(asc(apiKeys.name)).limit(limit);
+/** The keys offered by the dashboard's key filter: the org's first `limit` by name, plus `selected` when it is further down. */
+export async function analyticsKeyOptions(ctx: OrgContext, selected?: string, limit = 500): Promise<{ id: string; name: string }[]> {
+  const db = getDb();
+  const options = await db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.organizationId, ctx.org.id)).orderBy(asc(apiKeys.name)).limit(limit);
+  if (selected && !options.some((o) => o.id === selected)) {
+    const [key] = await db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(and(eq(apiKeys.organizationId, ctx.org.id), eq(apiKeys.id, selected)));
+    if (key) options.push(key);
+  }
+  return options;
 }

@@ -11,7 +11,7 @@ export default async function AnalyticsPage({ params, searchParams }: { params: 
   const ctx = await orgPageContext(slug);
   const sp = await searchParams;
   const query = analyticsPageQuerySchema.parse({ range: first(sp.range), key: first(sp.key) || undefined, environment: first(sp.environment) || undefined });
-  const [data, keyOptions] = await Promise.all([orgAnalytics(ctx, query), analyticsKeyOptions(ctx)]);
+  const [data, keyOptions] = await Promise.all([orgAnalytics(ctx, query), analyticsKeyOptions(ctx, query.key)]);
   return (
     <>
       <PageHeader title="Analytics" description={`How ${ctx.org.name}'s keys are verified: volume, outcomes and the keys behind them.`} />
