@@ -35,6 +35,7 @@ const envSchema = z
     KEY_PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
     REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
     USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
     VERIFY_MAX_RPS_PER_IP: z.coerce.number().int().min(1).default(2000),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })

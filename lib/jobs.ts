@@ -1,7 +1,9 @@
-// Owns the server's periodic jobs (hourly): purging expired keys, old request logs and idempotency records past 24 h. Started once per process by server.ts.
+// Owns the server's periodic jobs (hourly): purging expired keys, request-log partitions and rollups
+// past retention (and creating the next days' partitions), idempotency records past 24 h. Started once
+// per process by server.ts.
 import { env } from "./env";
 import { purgeExpiredKeys } from "./keys/purge";
-import { purgeRequestLogs } from "./verify/usage-queries";
+import { maintainUsageStorage } from "./verify/usage-partitions";
 import { purgeIdempotencyRecords } from "./api/idempotency";
 
 const HOUR = 3_600_000;
@@ -10,16 +12,24 @@ export async function runHourlyJobs(): Promise<void> {
   try {
     const purged = await purgeExpiredKeys(env().KEY_PURGE_AFTER_DAYS);
     if (purged) console.log(`[latchkey] purged ${purged} expired key(s)`);
-    const logs = await purgeRequestLogs(env().USAGE_RETENTION_DAYS);
-    if (logs) console.log(`[latchkey] pruned ${logs} request-log entries older than ${env().USAGE_RETENTION_DAYS} days`);
+    await runUsageStorageJob();
     await purgeIdempotencyRecords();
   } catch (e) {
     console.error("[latchkey] hourly jobs failed:", (e as Error).message);
   }
 }
 
+async function runUsageStorageJob(): Promise<void> {
+  const { USAGE_RETENTION_DAYS, ROLLUP_RETENTION_DAYS } = env();
+  const r = await maintainUsageStorage({ retentionDays: USAGE_RETENTION_DAYS, rollupRetentionDays: ROLLUP_RETENTION_DAYS });
+  if (r.dropped.length) console.log(`[latchkey] dropped request-log partitions older than ${USAGE_RETENTION_DAYS} days: ${r.dropped.join(", ")}`);
+  if (r.rollupRowsDeleted) console.log(`[latchkey] deleted ${r.rollupRowsDeleted} usage rollup rows older than ${ROLLUP_RETENTION_DAYS} days`);
+}
+
 /** Runs the jobs shortly after start and then every hour; returns a function that stops them. */
 export function startHourlyJobs(): () => void {
+  // Today's request-log partition at once (rows of a day without one wait in the default partition).
+  void runUsageStorageJob().catch((e) => console.error("[latchkey] usage storage job failed:", (e as Error).message));
   const first = setTimeout(() => void runHourlyJobs(), 30_000);
   const every = setInterval(() => void runHourlyJobs(), HOUR);
   first.unref();

@@ -50,7 +50,7 @@ describe("OpenAPI document", () => {
     for (const [p, ops] of Object.entries(paths)) {
       if (p === "/api/v1/keys/verify") continue;
       for (const [method, op] of Object.entries(ops)) {
-        expect(op.security, `${method} ${p}`).toEqual([{ bearer: [expect.stringMatching(/^(keys:read|keys:write|audit:read)$/)] }]);
+        expect(op.security, `${method} ${p}`).toEqual([{ bearer: [expect.stringMatching(/^(keys:read|keys:write|audit:read|analytics:read)$/)] }]);
         expect(Object.keys(op.responses), `${method} ${p}`).toEqual(expect.arrayContaining(["401", "403", "429"]));
         if (method === "post") expect(op.parameters?.map((x) => x.name)).toContain("Idempotency-Key");
         if (p.includes("{id}")) expect(Object.keys(op.responses)).toContain("404");

@@ -7,6 +7,7 @@ import type { Operation } from "./ops/operation";
 import { apiKeySchema, keyWithTokenSchema } from "./api/key-json";
 import { auditPageSchema, keyPageSchema, pageOf, requestLogPageSchema } from "./api/responses";
 import { customerJsonSchema } from "./customers/operations";
+import { verificationCountsSchema } from "./analytics/operations";
 import { apiProblemSchema, PROBLEM_DESCRIPTIONS, PROBLEMS, type ProblemType } from "./api/problem";
 import { IDEMPOTENCY_HEADER } from "./api/idempotency";
 
@@ -111,6 +112,7 @@ export function openApiDocument(serverUrl?: string) {
       { name: "Verify", description: "Is this key good for this request?" },
       { name: "Keys", description: "Manage the organization's keys with a secret key holding keys:read / keys:write." },
       { name: "Customers", description: "Your customers, which keys can be scoped to (keys:read / keys:write)." },
+      { name: "Analytics", description: "Verification counts from the rollups, with a key holding analytics:read." },
       { name: "Audit", description: "Read the organization's audit log with a key holding audit:read." },
     ],
     paths: {
@@ -157,6 +159,7 @@ export function openApiDocument(serverUrl?: string) {
         RequestLogPage: schema(requestLogPageSchema),
         AuditPage: schema(auditPageSchema),
         Customer: schema(customerJsonSchema),
+        VerificationCounts: schema(verificationCountsSchema),
         CustomerPage: schema(pageOf(customerJsonSchema)),
         ...bodySchemas(),
       },

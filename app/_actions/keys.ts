@@ -13,6 +13,7 @@ import {
   transferKeysOp,
   updateKeyOp,
   updateKeyPolicyOp,
+  removeUnusedPermissionsOp,
 } from "@/lib/keys/operations";
 
 const refresh = (ctx: OrgContext) => revalidatePath(`/orgs/${ctx.org.slug}/settings`, "layout");
@@ -49,4 +50,9 @@ export const updatePolicyAction = opAction(updateKeyPolicyOp, (ctx, policy) => {
 export const transferKeysAction = opAction(transferKeysOp, (ctx, changed) => {
   refresh(ctx);
   return { changed };
+});
+
+export const removeUnusedPermissionsAction = opAction(removeUnusedPermissionsOp, (ctx, removed) => {
+  refresh(ctx);
+  return { removed };
 });

@@ -14,10 +14,10 @@ const COLORS: Record<string, string> = {
   REVOKED: "#ef4444",
 };
 
-/** Verifications per hour, stacked by outcome. `points` are dense hourly buckets. */
-export function UsageChart({ points, codes }: { points: Record<string, number | string>[]; codes: string[] }) {
+/** Verifications per time bucket (an hour unless `label` says otherwise), stacked by outcome. `points` are dense buckets. */
+export function UsageChart({ points, codes, label = "Verifications per hour by outcome" }: { points: Record<string, number | string>[]; codes: string[]; label?: string }) {
   return (
-    <div className="h-64 w-full" role="img" aria-label="Verifications per hour by outcome">
+    <div className="h-64 w-full" role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.1} vertical={false} />

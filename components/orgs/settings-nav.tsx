@@ -1,5 +1,5 @@
 "use client";
-import { Building2, KeyRound, ListChecks, ScrollText, Settings, ShieldCheck, Users } from "lucide-react";
+import { BarChart3, Building2, KeyRound, ListChecks, ScrollText, Settings, ShieldCheck, Users } from "lucide-react";
 import { SideNav } from "@/components/ui/side-nav";
 
 export function SettingsNav({ slug }: { slug: string }) {
@@ -11,6 +11,7 @@ export function SettingsNav({ slug }: { slug: string }) {
         { href: base, label: "General", icon: Settings, exact: true },
         { href: `${base}/api-keys`, label: "API keys", icon: KeyRound },
         { href: `${base}/customers`, label: "Customers", icon: Building2 },
+        { href: `${base}/analytics`, label: "Analytics", icon: BarChart3 },
         { href: `${base}/permissions`, label: "Permissions", icon: ListChecks },
         { href: `${base}/key-policy`, label: "Key policy", icon: ShieldCheck },
         { href: `${base}/members`, label: "Members", icon: Users },

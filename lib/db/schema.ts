@@ -11,6 +11,7 @@ import {
   primaryKey,
   uniqueIndex,
   index,
+  date,
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import type { AdapterAccountType } from "@auth/core/adapters";
@@ -233,6 +234,8 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    /** Since when verifications naming this key's permissions are counted (its creation, or the upgrade that began counting). */
+    permissionUseCountedSince: timestamp("permission_use_counted_since", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("api_key_hash_idx").on(t.hash),
@@ -261,11 +264,13 @@ export const orgPermissions = pgTable(
 );
 
 /** One row per verification of an existing key; written in batches off the request path. No FK, so a
- * batch never fails because a key was deleted meanwhile; reads join the key. */
+ * batch never fails because a key was deleted meanwhile; reads join the key. Partitioned by day on
+ * `at` (drizzle has no partition syntax: see drizzle/0005_usage_rollups.sql); the hourly job creates
+ * partitions ahead and drops whole days past USAGE_RETENTION_DAYS. Only the request-log view reads it. */
 export const keyRequestLog = pgTable(
   "key_request_log",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     keyId: text("key_id").notNull(),
     organizationId: text("organization_id").notNull(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
@@ -274,11 +279,62 @@ export const keyRequestLog = pgTable(
     method: text("method"),
     path: text("path"),
   },
-  // Written at verification rate, so every index counts: one btree for a key's log and chart, and a
-  // BRIN on time (nearly free to maintain) for the retention purge.
-  (t) => [index("key_request_log_key_at_idx").on(t.keyId, t.at), index("key_request_log_at_brin").using("brin", t.at)],
+  // Written at verification rate, so every index counts: one btree for a key's log. Retention drops
+  // whole partitions, so no index on time alone. A partitioned table's key must include `at`.
+  (t) => [primaryKey({ columns: [t.id, t.at] }), index("key_request_log_key_at_idx").on(t.keyId, t.at)],
 );
 export type KeyRequestLogRow = typeof keyRequestLog.$inferSelect;
+
+// ---- Usage rollups: written with each request-log batch, in the same transaction (lib/verify/usage.ts) ----
+// Charts, counts and the analytics API read these, never raw rows. Kept ROLLUP_RETENTION_DAYS.
+
+const rollupColumns = () => ({
+  keyId: text("key_id").notNull(),
+  code: text("code").notNull(),
+  organizationId: text("organization_id").notNull(),
+  environment: keyEnvironmentEnum("environment").notNull(),
+  /** Reserved for keys scoped to customers (not yet built); always null today. */
+  customerId: text("customer_id"),
+  count: bigint("count", { mode: "number" }).notNull(),
+});
+
+/** Verifications per key, minute and outcome: the last 24 h edges and minute-granularity analytics. */
+export const keyUsageMinute = pgTable(
+  "key_usage_minute",
+  { minute: timestamp("minute", { withTimezone: true, mode: "date" }).notNull(), ...rollupColumns() },
+  (t) => [primaryKey({ columns: [t.keyId, t.minute, t.code] }), index("key_usage_minute_org_idx").on(t.organizationId, t.minute)],
+);
+export type KeyUsageMinute = typeof keyUsageMinute.$inferSelect;
+
+/** The same counts per hour (60x fewer rows): hour charts, the keys table, the key page. */
+export const keyUsageHour = pgTable(
+  "key_usage_hour",
+  { hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(), ...rollupColumns() },
+  (t) => [primaryKey({ columns: [t.keyId, t.hour, t.code] }), index("key_usage_hour_org_idx").on(t.organizationId, t.hour)],
+);
+export type KeyUsageHour = typeof keyUsageHour.$inferSelect;
+
+/** The same counts per UTC day: the 30- and 90-day views of an organization with many keys. */
+export const keyUsageDay = pgTable(
+  "key_usage_day",
+  { day: date("day", { mode: "string" }).notNull(), ...rollupColumns() },
+  (t) => [primaryKey({ columns: [t.keyId, t.day, t.code] }), index("key_usage_day_org_idx").on(t.organizationId, t.day)],
+);
+export type KeyUsageDay = typeof keyUsageDay.$inferSelect;
+
+/** Per key and UTC day: how many verifications named each permission, and the last one (least privilege). */
+export const keyPermissionUsageDay = pgTable(
+  "key_permission_usage_day",
+  {
+    keyId: text("key_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    permission: text("permission").notNull(),
+    organizationId: text("organization_id").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.day, t.permission] }), index("key_permission_usage_day_day_idx").on(t.day)],
+);
 
 // Idempotency-Key records of the management API: the first response to a POST, replayed to a retry
 // with the same key and body from the same API key within 24 h. A token in the response is never stored.

@@ -2,7 +2,7 @@
 import type { Role } from "../orgs/role-names";
 import { BUILTIN_PERMISSIONS } from "./key-names";
 
-const MEMBER_BUILTINS = new Set(["keys:read", "keys:write", "keys:verify"]);
+const MEMBER_BUILTINS = new Set(["keys:read", "keys:write", "keys:verify", "analytics:read"]);
 const BUILTIN = new Set<string>(BUILTIN_PERMISSIONS);
 
 /**

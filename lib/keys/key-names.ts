@@ -7,7 +7,7 @@ export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
 export const KEY_STATUSES = ["active", "suspended", "revoked", "expired", "owner_inactive"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
 
-export const BUILTIN_PERMISSIONS = ["keys:read", "keys:write", "keys:verify", "audit:read"] as const;
+export const BUILTIN_PERMISSIONS = ["keys:read", "keys:write", "keys:verify", "audit:read", "analytics:read"] as const;
 
 /** Public keys may be embedded in apps, so they can only hold read-only or public permissions. */
 export const isPublicSafePermission = (p: string) => p.endsWith(":read") || p.endsWith(":public");

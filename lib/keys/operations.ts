@@ -15,6 +15,7 @@ import { toKeyView } from "./view";
 import { addPermission, addPermissionSchema, removePermission, removePermissionSchema } from "./permissions";
 import { policySchema, updateKeyPolicy } from "./policy";
 import { transferKeys, transferSchema } from "./ownership";
+import { removeUnusedPermissions, removeUnusedPermissionsSchema } from "./permission-usage";
 import { dayOrDateTime } from "../audit/audit";
 
 const keyParams = z.object({ id: id("key") });
@@ -228,4 +229,13 @@ export const transferKeysOp = operation({
   permission: "keys:write",
   input: { body: transferSchema },
   handler: (ctx, { body }) => transferKeys(ctx, body),
+});
+
+/** Least privilege: remove the permissions a key did not use in the last 30 days (key page). */
+export const removeUnusedPermissionsOp = operation({
+  name: "removeUnusedPermissions",
+  summary: "Remove permissions a key did not use in the last 30 days",
+  permission: "keys:write",
+  input: { body: removeUnusedPermissionsSchema },
+  handler: (ctx, { body }) => removeUnusedPermissions(ctx, body),
 });

@@ -8,7 +8,7 @@ import type { OrgContext } from "../context";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
 
-export type KeyPermission = "keys:read" | "keys:write" | "audit:read";
+export type KeyPermission = "keys:read" | "keys:write" | "audit:read" | "analytics:read";
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -23,7 +23,7 @@ export type RestBinding<I extends OperationInput, R> = {
   method: HttpMethod;
   /** OpenAPI path template, e.g. `/api/v1/keys/{id}`; its parameters are `input.params`. */
   path: string;
-  tag: "Keys" | "Customers" | "Audit";
+  tag: "Keys" | "Customers" | "Analytics" | "Audit";
   /** The success answer: status, the component schema's name, and how to shape the result. */
   ok: { status: number; schema?: string; description: string };
   present: (ctx: OrgContext, result: R, input: ParsedInput<I>) => Promise<RestAnswer> | RestAnswer;

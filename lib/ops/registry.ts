@@ -1,6 +1,7 @@
 // Owns the list of operations the REST API serves (the OpenAPI document and the fuzz test read it).
 import type { Operation } from "./operation";
 import { listAuditEventsOp } from "../audit/operations";
+import { verificationAnalyticsOp } from "../analytics/operations";
 import { createCustomerOp, deleteCustomerOp, getCustomerOp, listCustomersOp, updateCustomerOp } from "../customers/operations";
 import {
   createKeyOp,
@@ -32,5 +33,6 @@ export const REST_OPERATIONS = [
   getCustomerOp,
   updateCustomerOp,
   deleteCustomerOp,
+  verificationAnalyticsOp,
   listAuditEventsOp,
 ] as unknown as Operation[];

@@ -1,5 +1,6 @@
 // Owns usage recording: every verification of an existing key is buffered in memory and its
-// request-log rows are written in batches (one COPY each) at least every second or 1,000 entries;
+// request-log rows are written in batches (one COPY each) at least every second or 1,000 entries,
+// each with its rollups (usage-rollups.ts) in the same transaction;
 // each key's last-used time/address follows once a second (one UPDATE for every key used). The
 // request path only pushes to the buffer. The buffer is bounded; while the database is down
 // entries are kept and retried, and past the bound new entries are dropped and counted.
@@ -7,9 +8,13 @@ import { sql } from "drizzle-orm";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { getDb, postgresClient } from "../db";
+import { ROLLUP_STATEMENT, rollupParams, rollupSql, type RollupEntry } from "./usage-rollups";
 
-/** `atMs`: epoch milliseconds (a Date per verification would cost the hot path an allocation). */
-export type UsageEntry = { keyId: string; organizationId: string; atMs: number; code: string; ip: string | null; method: string | null; path: string | null };
+/**
+ * `atMs`: epoch milliseconds (a Date per verification would cost the hot path an allocation).
+ * `environment` (the key's) and `permissions` (those the request named) feed the rollups only.
+ */
+export type UsageEntry = RollupEntry & { ip: string | null; method: string | null; path: string | null };
 
 export const FLUSH_EVERY_MS = 1000;
 export const FLUSH_AT_ENTRIES = 1000;
@@ -81,28 +86,31 @@ const LAST_USED_UPDATE = [
 ] as const;
 
 async function writeRows(batch: UsageEntry[]): Promise<void> {
+  const rollups = rollupParams(batch);
   const pg = postgresClient();
   if (pg) {
-    // PostgreSQL: COPY (one statement, so all or nothing), the cheapest way in for the database,
-    // which may share the machine's cores with the verifications it records. The connection is
-    // reserved: the pool would otherwise pipeline other queries onto it mid-COPY and break it.
-    const conn = await pg.reserve();
-    try {
-      const writable = await conn.unsafe(`copy key_request_log (${LOG_COLUMNS}) from stdin`).writable();
+    // PostgreSQL: COPY (the cheapest way in for the database, which may share the machine's cores
+    // with the verifications it records), then the rollups, in one transaction: a failed batch
+    // leaves nothing behind, so its retry never counts twice. sql.begin reserves the connection:
+    // the pool would otherwise pipeline other queries onto it mid-COPY and break it.
+    await pg.begin(async (tx) => {
+      const writable = await tx.unsafe(`copy key_request_log (${LOG_COLUMNS}) from stdin`).writable();
       await pipeline(Readable.from([copyText(batch)]), writable);
-    } finally {
-      conn.release();
-    }
+      await tx.unsafe(ROLLUP_STATEMENT, rollups);
+    });
     return;
   }
   // Embedded PGlite (one process, no COPY from a stream): columns as JSON arrays + unnest.
   const arr = (xs: unknown[], type: string) => sql`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))::${sql.raw(type)}[]`;
-  await getDb().execute(sql`
-    insert into key_request_log (${sql.raw(LOG_COLUMNS)})
-    select * from unnest(
-      ${arr(batch.map((e) => e.keyId), "text")}, ${arr(batch.map((e) => e.organizationId), "text")},
-      ${arr(batch.map((e) => new Date(e.atMs).toISOString()), "timestamptz")}, ${arr(batch.map((e) => e.code), "text")},
-      ${arr(batch.map((e) => e.ip), "text")}, ${arr(batch.map((e) => e.method), "text")}, ${arr(batch.map((e) => e.path), "text")})`);
+  await getDb().transaction(async (tx) => {
+    await tx.execute(sql`
+      insert into key_request_log (${sql.raw(LOG_COLUMNS)})
+      select * from unnest(
+        ${arr(batch.map((e) => e.keyId), "text")}, ${arr(batch.map((e) => e.organizationId), "text")},
+        ${arr(batch.map((e) => new Date(e.atMs).toISOString()), "timestamptz")}, ${arr(batch.map((e) => e.code), "text")},
+        ${arr(batch.map((e) => e.ip), "text")}, ${arr(batch.map((e) => e.method), "text")}, ${arr(batch.map((e) => e.path), "text")})`);
+    await tx.execute(rollupSql(rollups));
+  });
 }
 
 async function writeLastUse(uses: Map<string, LastUse>): Promise<void> {

@@ -139,7 +139,7 @@ export function verifyWithRecord(input: VerifyInput): MaybePromise<VerifyResult>
 
 function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, code: VerifyCode, rate: RateDecision | undefined): VerifyResult {
   // Every verification of an existing key is recorded (buffered; written off this path).
-  recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
+  recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, environment: rec.key.environment, permissions: req.permissions, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
   const body = identity(rec);
   body.valid = code === "VALID";
   body.code = code;

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateKeyData, CreateKeyErrors, CreateKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteKeyData, DeleteKeyErrors, DeleteKeyResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetKeyData, GetKeyErrors, GetKeyResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListKeyLogsData, ListKeyLogsErrors, ListKeyLogsResponses, ListKeysData, ListKeysErrors, ListKeysResponses, ReactivateKeyData, ReactivateKeyErrors, ReactivateKeyResponses, RevokeKeyData, RevokeKeyErrors, RevokeKeyResponses, RollKeyData, RollKeyErrors, RollKeyResponses, SuspendKeyData, SuspendKeyErrors, SuspendKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateKeyData, UpdateKeyErrors, UpdateKeyResponses, VerifyKeyData, VerifyKeyErrors, VerifyKeyResponses } from './types.gen.js';
+import type { CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateKeyData, CreateKeyErrors, CreateKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteKeyData, DeleteKeyErrors, DeleteKeyResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetKeyData, GetKeyErrors, GetKeyResponses, GetVerificationAnalyticsData, GetVerificationAnalyticsErrors, GetVerificationAnalyticsResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListKeyLogsData, ListKeyLogsErrors, ListKeyLogsResponses, ListKeysData, ListKeysErrors, ListKeysResponses, ReactivateKeyData, ReactivateKeyErrors, ReactivateKeyResponses, RevokeKeyData, RevokeKeyErrors, RevokeKeyResponses, RollKeyData, RollKeyErrors, RollKeyResponses, SuspendKeyData, SuspendKeyErrors, SuspendKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateKeyData, UpdateKeyErrors, UpdateKeyResponses, VerifyKeyData, VerifyKeyErrors, VerifyKeyResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -189,6 +189,17 @@ export const updateCustomer = <ThrowOnError extends boolean = false>(options: Op
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Verifications by time bucket and outcome
+ *
+ * Counts from the per-minute/hour/day rollups (never raw rows), filtered by key, environment and outcome. `from` defaults to 24 h before `to` (default now); at most 400 days, minute buckets at most 7 days.
+ */
+export const getVerificationAnalytics = <ThrowOnError extends boolean = false>(options?: Options<GetVerificationAnalyticsData, ThrowOnError>): RequestResult<GetVerificationAnalyticsResponses, GetVerificationAnalyticsErrors, ThrowOnError> => (options?.client ?? client).get<GetVerificationAnalyticsResponses, GetVerificationAnalyticsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/analytics/verifications',
+    ...options
 });
 
 /**

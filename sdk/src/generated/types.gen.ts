@@ -463,6 +463,20 @@ export type Customer = {
     updatedAt: string;
 };
 
+export type VerificationCounts = {
+    data: Array<{
+        /**
+         * Start of the bucket, ISO 8601
+         */
+        time: string;
+        outcome: string;
+        count: number;
+    }>;
+    from: string;
+    to: string;
+    granularity: string;
+};
+
 export type CustomerPage = {
     data: Array<{
         /**
@@ -1601,6 +1615,61 @@ export type UpdateCustomerResponses = {
 };
 
 export type UpdateCustomerResponse = UpdateCustomerResponses[keyof UpdateCustomerResponses];
+
+export type GetVerificationAnalyticsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        from?: string;
+        to?: string;
+        granularity?: 'minute' | 'hour' | 'day';
+        /**
+         * An id like `key_…`.
+         */
+        keyId?: string;
+        environment?: 'production' | 'staging' | 'development';
+        outcome?: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'RATE_LIMITED' | 'VALID';
+    };
+    url: '/api/v1/analytics/verifications';
+};
+
+export type GetVerificationAnalyticsErrors = {
+    /**
+     * `invalid-request`: The body or query is invalid: `detail` names the first field, `errors` lists every field's messages.
+     */
+    400: ApiProblem;
+    /**
+     * `unauthorized`: No `Authorization: Bearer <key>` header, or the key is malformed, unknown, revoked, expired, suspended, or its owner left the organization. `code` says which. Answered with `WWW-Authenticate: Bearer`.
+     */
+    401: ApiProblem;
+    /**
+     * `forbidden`: The key is valid but may not do this: it lacks the route's permission (`keys:read`, `keys:write`, `audit:read`), it is a public key (read only), the request comes from an address outside its IP allowlist, its rules deny this method and path, or its owner's role does not allow the change. `code` says which.
+     */
+    403: ApiProblem;
+    /**
+     * `rate-limited`: The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.
+     */
+    429: ApiProblem;
+    /**
+     * `internal`: Something failed on Latchkey's side that retrying will not fix by itself. `requestId` names the error in the server's log; nothing was changed.
+     */
+    500: ApiProblem;
+    /**
+     * `unavailable`: Latchkey cannot reach its database right now. Retry after `Retry-After` seconds; nothing was changed.
+     */
+    503: ApiProblem;
+};
+
+export type GetVerificationAnalyticsError = GetVerificationAnalyticsErrors[keyof GetVerificationAnalyticsErrors];
+
+export type GetVerificationAnalyticsResponses = {
+    /**
+     * Counts per bucket and outcome, oldest first (empty buckets left out).
+     */
+    200: VerificationCounts;
+};
+
+export type GetVerificationAnalyticsResponse = GetVerificationAnalyticsResponses[keyof GetVerificationAnalyticsResponses];
 
 export type ListAuditEventsData = {
     body?: never;

@@ -14,6 +14,8 @@ import { parsePageQuery, type RawSearchParams } from "@/lib/ops/operation";
 import { toKeyView } from "@/lib/keys/view";
 import { KeyUsage, USAGE_RANGES, hourlyPoints } from "@/components/keys/key-usage";
 import { listRequestLog, usageByHour } from "@/lib/verify/usage-queries";
+import { keyPermissionUsage } from "@/lib/keys/permission-usage";
+import { PermissionUsage } from "@/components/keys/permission-usage";
 
 export const metadata = { title: "API key" };
 
@@ -31,11 +33,12 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
   const hours = USAGE_RANGES[range];
   const now = new Date();
   const since = new Date(now.getTime() - hours * 3600_000);
-  const [form, trail, hourly, log] = await Promise.all([
+  const [form, trail, hourly, log, permissionUsage] = await Promise.all([
     keyFormContext(ctx),
     listAuditTrail(ctx, key.id),
     usageByHour(key.id, since),
     listRequestLog(key.id, { page, perPage: 25, code, since }),
+    keyPermissionUsage(ctx, key.id, now),
   ]);
   return (
     <>
@@ -43,6 +46,7 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
         <ChevronLeft className="size-4" aria-hidden /> API keys
       </Link>
       <KeyDetail keyView={key} form={form} members={form.members} />
+      <PermissionUsage orgSlug={ctx.org.slug} keyId={key.id} keyName={key.name} usage={permissionUsage} canManage={key.canManage} />
       <KeyUsage base={`/orgs/${ctx.org.slug}/settings/api-keys/${key.id}`} range={range} chart={hourlyPoints(hourly, hours, now)} log={log} code={code} page={page} perPage={25} />
       <h2 className="mt-8 mb-3 text-base font-semibold">Activity</h2>
       <AuditTable

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { createKey } from "@/lib/keys/lifecycle";
+import { flushUsage, recordUsage } from "@/lib/verify/usage";
+import { makeTeam, uniq } from "@/test/factories";
+import { analyticsKeyOptions, orgAnalytics, verificationAnalytics, verificationAnalyticsQuerySchema } from "./verifications";
+
+const HOUR = 3_600_000;
+
+async function seeded() {
+  const { ctx } = await makeTeam();
+  const owner = await ctx("owner");
+  const prod = (await createKey(owner, { name: `billing ${uniq()}`, environment: "production" })).key;
+  const stg = (await createKey(owner, { name: `staging app ${uniq()}`, environment: "staging" })).key;
+  const other = await makeTeam();
+  const foreign = (await createKey(await other.ctx("owner"), { name: "foreign" })).key;
+  // Two hours ago and now, whole hours apart so the buckets are known.
+  const now = Date.now();
+  const earlier = now - 2 * HOUR;
+  const verified = (k: typeof prod, atMs: number, code: string, n: number) => {
+    for (let i = 0; i < n; i++) recordUsage({ keyId: k.id, organizationId: k.organizationId, environment: k.environment, atMs, code, ip: null, method: null, path: null });
+  };
+  verified(prod, earlier, "VALID", 30);
+  verified(prod, now, "VALID", 10);
+  verified(prod, now, "RATE_LIMITED", 2);
+  verified(stg, now, "VALID", 1);
+  verified(stg, now, "INSUFFICIENT_PERMISSIONS", 5);
+  verified(stg, earlier, "RULE_DENIED", 1);
+  verified(foreign, now, "VALID", 1000);
+  await flushUsage();
+  return { ctx, owner, prod, stg, foreign, now, earlier };
+}
+
+const hourOf = (ms: number) => new Date(ms - (ms % HOUR)).toISOString();
+
+describe("verification analytics", () => {
+  it("counts by time bucket and outcome from the rollups, only within the organization, for every role", async () => {
+    const { ctx, prod, foreign, now, earlier } = await seeded();
+    for (const role of ["owner", "admin", "member", "viewer"] as const) {
+      const rows = await verificationAnalytics(await ctx(role), { from: new Date(now - 3 * HOUR), to: new Date(now), bucket: "hour" });
+      expect(rows).toEqual([
+        { time: hourOf(earlier), outcome: "RULE_DENIED", count: 1 },
+        { time: hourOf(earlier), outcome: "VALID", count: 30 },
+        { time: hourOf(now), outcome: "INSUFFICIENT_PERMISSIONS", count: 5 },
+        { time: hourOf(now), outcome: "RATE_LIMITED", count: 2 },
+        { time: hourOf(now), outcome: "VALID", count: 11 },
+      ]);
+    }
+    const owner = await ctx("owner");
+    const byKey = await verificationAnalytics(owner, { from: new Date(now - 3 * HOUR), to: new Date(now), bucket: "day", keyId: prod.id, outcome: "VALID" });
+    expect(byKey.reduce((n, r) => n + r.count, 0)).toBe(40);
+    const minutes = await verificationAnalytics(owner, { from: new Date(now - 60_000), to: new Date(now), bucket: "minute", environment: "staging" });
+    expect(minutes.reduce((n, r) => n + r.count, 0)).toBe(6);
+    // Another organization's key reads as nothing at all.
+    expect(await verificationAnalytics(owner, { from: new Date(now - 3 * HOUR), to: new Date(now), bucket: "hour", keyId: foreign.id })).toEqual([]);
+  });
+
+  it("gives the dashboard its series, top keys, most-denied keys with their main failure, and environments", async () => {
+    const { ctx, prod, stg } = await seeded();
+    const a = await orgAnalytics(await ctx("viewer"), { range: "24h" });
+    expect(a.series).toHaveLength(24);
+    expect(a.totals).toEqual({ total: 49, valid: 41, denied: 8 });
+    expect(a.topKeys.map((k) => [k.keyId, k.total])).toEqual([
+      [prod.id, 42],
+      [stg.id, 7],
+    ]);
+    expect(a.topKeys[0].name).toBe(prod.name);
+    expect(a.mostDenied.map((k) => [k.name, k.denied, k.mainFailure])).toEqual([
+      [stg.name, 6, "INSUFFICIENT_PERMISSIONS"],
+      [prod.name, 2, "RATE_LIMITED"],
+    ]);
+    expect(a.environments).toEqual([
+      { environment: "production", total: 42, denied: 2 },
+      { environment: "staging", total: 7, denied: 6 },
+    ]);
+    const filtered = await orgAnalytics(await ctx("owner"), { range: "90d", environment: "staging" });
+    expect(filtered.series).toHaveLength(90);
+    expect(filtered.totals.total).toBe(7);
+    expect((await orgAnalytics(await ctx("owner"), { range: "7d", key: prod.id })).topKeys.map((k) => k.keyId)).toEqual([prod.id]);
+    // The key filter offers the selected key even past the first page of names.
+    expect((await analyticsKeyOptions(await ctx("owner"), stg.id, 1)).map((k) => k.id)).toEqual(expect.arrayContaining([stg.id]));
+  });
+
+  it("refuses bad ranges naming the parameter", () => {
+    const err = (q: Record<string, string>) => {
+      const r = verificationAnalyticsQuerySchema.safeParse(q);
+      return r.success ? null : r.error.issues.map((i) => i.path.join("."));
+    };
+    expect(err({ from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" })).toEqual(["from"]);
+    expect(err({ from: "2024-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" })).toEqual(["from"]);
+    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-01-09T00:00:00Z", granularity: "minute" })).toEqual(["granularity"]);
+    expect(err({ from: "yesterday" })).toEqual(["from"]);
+    expect(err({ granularity: "week" })).toEqual(["granularity"]);
+    expect(err({ outcome: "NOPE" })).toEqual(["outcome"]);
+    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z", granularity: "minute" })).toBeNull();
+  });
+});

@@ -1,0 +1,226 @@
+// Owns verification analytics for an organization, read from the usage rollups only (never raw
+// rows): counts by time bucket and outcome (the analytics API), and the org dashboard's figures.
+// Every query is scoped to ctx.org. Who may read: every member role — owner, admin, member and
+// viewer — since each of them may already read every key of the organization and its usage.
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { id } from "../primitives";
+import { apiKeys, getDb, keyUsageDay, keyUsageHour, keyUsageMinute } from "../db";
+import type { OrgContext } from "../context";
+import { KEY_ENVIRONMENTS, type KeyEnvironment } from "../keys/key-names";
+import { VERIFY_CODES } from "../verify/codes";
+
+/** The permission a key needs for GET /api/v1/analytics/verifications. */
+export const ANALYTICS_PERMISSION = "analytics:read";
+
+export const GRANULARITIES = ["minute", "hour", "day"] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+export const MAX_RANGE_DAYS = 400;
+export const MAX_MINUTE_RANGE_DAYS = 7;
+
+const BUCKET_MS: Record<Granularity, number> = { minute: MINUTE, hour: HOUR, day: DAY };
+
+/**
+ * Query of GET /api/v1/analytics/verifications. `from` and `to` are ISO date-times; `to` defaults to
+ * now and `from` to 24 hours before `to`. Errors name the parameter (`from`, `to`, `granularity`, …).
+ */
+/** The query's parameters (the OpenAPI document lists them); the schema below checks them together. */
+export const verificationAnalyticsParams = z.object({
+  from: z.iso.datetime({ offset: true, error: "from must be an ISO 8601 date-time" }).optional(),
+  to: z.iso.datetime({ offset: true, error: "to must be an ISO 8601 date-time" }).optional(),
+  granularity: z.enum(GRANULARITIES, { error: "granularity must be minute, hour or day" }).default("hour"),
+  keyId: id("key").optional(),
+  environment: z.enum(KEY_ENVIRONMENTS, { error: `environment must be one of ${KEY_ENVIRONMENTS.join(", ")}` }).optional(),
+  outcome: z.enum(VERIFY_CODES, { error: "outcome must be a verification code such as VALID or RATE_LIMITED" }).optional(),
+});
+
+export const verificationAnalyticsQuerySchema = verificationAnalyticsParams
+  .transform((q, ctx) => {
+    const to = q.to ? new Date(q.to) : new Date();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY);
+    if (from.getTime() >= to.getTime()) ctx.addIssue({ code: "custom", path: ["from"], message: "from must be before to" });
+    else if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) ctx.addIssue({ code: "custom", path: ["from"], message: `from and to may be at most ${MAX_RANGE_DAYS} days apart` });
+    else if (q.granularity === "minute" && to.getTime() - from.getTime() > MAX_MINUTE_RANGE_DAYS * DAY)
+      ctx.addIssue({ code: "custom", path: ["granularity"], message: `minute granularity covers at most ${MAX_MINUTE_RANGE_DAYS} days; use hour or day` });
+    return { from, to, bucket: q.granularity, keyId: q.keyId, environment: q.environment, outcome: q.outcome };
+  });
+export type VerificationAnalyticsQuery = z.output<typeof verificationAnalyticsQuerySchema>;
+
+export type VerificationCount = { time: string; outcome: string; count: number };
+
+type Filters = { from: Date; to: Date; keyId?: string; environment?: KeyEnvironment; outcome?: string };
+
+function floorTo(ms: number, step: number): Date {
+  return new Date(ms - (((ms % step) + step) % step));
+}
+
+type Rollup = typeof keyUsageMinute | typeof keyUsageHour | typeof keyUsageDay;
+
+/** Conditions on one rollup table: the org always, then the optional filters. */
+function rollupWhere(table: Rollup, ctx: OrgContext, f: Filters): SQL {
+  const range =
+    "day" in table
+      ? and(gte(table.day, f.from.toISOString().slice(0, 10)), lt(table.day, f.to.toISOString().slice(0, 10)))
+      : "hour" in table
+        ? and(gte(table.hour, f.from), lt(table.hour, f.to))
+        : and(gte(table.minute, f.from), lt(table.minute, f.to));
+  return and(
+    eq(table.organizationId, ctx.org.id),
+    range,
+    f.keyId ? eq(table.keyId, f.keyId) : undefined,
+    f.environment ? eq(table.environment, f.environment) : undefined,
+    f.outcome ? eq(table.code, f.outcome) : undefined,
+  )!;
+}
+
+/** The smallest rollup that answers buckets of this size: minutes, hours, or days. */
+function rollupFor(bucket: Granularity) {
+  if (bucket === "minute") return { table: keyUsageMinute, time: keyUsageMinute.minute, iso: (v: Date | string) => new Date(v).toISOString() };
+  if (bucket === "hour") return { table: keyUsageHour, time: keyUsageHour.hour, iso: (v: Date | string) => new Date(v).toISOString() };
+  return { table: keyUsageDay, time: keyUsageDay.day, iso: (v: Date | string) => `${String(v).slice(0, 10)}T00:00:00.000Z` };
+}
+
+/**
+ * Verifications by time bucket and outcome for every bucket that overlaps [from, to) (`from` rounded
+ * down, `to` up, to whole buckets), oldest first; buckets without verifications are left out. Minute buckets read the minute rollup, hour
+ * and day buckets the hourly one (days are UTC).
+ */
+export async function verificationAnalytics(
+  ctx: OrgContext,
+  q: { from: Date; to: Date; bucket: Granularity; keyId?: string; environment?: KeyEnvironment; outcome?: string },
+): Promise<VerificationCount[]> {
+  const step = BUCKET_MS[q.bucket];
+  const f: Filters = { ...q, from: floorTo(q.from.getTime(), step), to: floorTo(q.to.getTime() + step - 1, step) };
+  const { table, time, iso } = rollupFor(q.bucket);
+  const rows = await getDb()
+    .select({ time, outcome: table.code, count: sql<string>`sum(${table.count})` })
+    .from(table)
+    .where(rollupWhere(table, ctx, f))
+    .groupBy(time, table.code)
+    .orderBy(asc(time), asc(table.code));
+  return rows.map((r) => ({ time: iso(r.time), outcome: r.outcome, count: Number(r.count) }));
+}
+
+// ---- The org dashboard ----
+
+export const ANALYTICS_RANGES = { "24h": { days: 1, bucket: "hour" }, "7d": { days: 7, bucket: "hour" }, "30d": { days: 30, bucket: "day" }, "90d": { days: 90, bucket: "day" } } as const;
+export type AnalyticsRange = keyof typeof ANALYTICS_RANGES;
+
+/** The dashboard's state as it lives in the URL (parsePageQuery: anything invalid shows the default). */
+export const analyticsPageQuerySchema = z.object({
+  range: z.enum(Object.keys(ANALYTICS_RANGES) as [AnalyticsRange, ...AnalyticsRange[]]).default("7d"),
+  key: id("key").optional(),
+  environment: z.enum(KEY_ENVIRONMENTS).optional(),
+});
+export type AnalyticsPageQuery = z.infer<typeof analyticsPageQuerySchema>;
+
+export type KeyVolume = { keyId: string; name: string | null; total: number; denied: number; mainFailure: string | null };
+export type OrgAnalytics = {
+  from: string;
+  to: string;
+  bucket: Granularity;
+  /** Every bucket of the range, oldest first (zero-filled), with counts per outcome. */
+  series: { time: string; counts: Record<string, number> }[];
+  outcomes: string[];
+  totals: { total: number; valid: number; denied: number };
+  topKeys: KeyVolume[];
+  mostDenied: KeyVolume[];
+  environments: { environment: KeyEnvironment; total: number; denied: number }[];
+};
+
+/** Everything the analytics page shows: hourly rollups for 24 h and 7 d, daily ones beyond (never raw rows). */
+export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now = new Date(), limit = 10): Promise<OrgAnalytics> {
+  const { days, bucket } = ANALYTICS_RANGES[q.range];
+  const step = BUCKET_MS[bucket];
+  const to = floorTo(now.getTime(), step).getTime() + step; // the current bucket is included
+  const from = to - Math.round((days * DAY) / step) * step;
+  const f: Filters = { from: new Date(from), to: new Date(to), keyId: q.key, environment: q.environment };
+  const db = getDb();
+  const { table } = rollupFor(bucket);
+  const where = rollupWhere(table, ctx, f);
+  const [series, perKey, perEnv] = await Promise.all([
+    verificationAnalytics(ctx, { from: f.from, to: f.to, bucket, keyId: q.key, environment: q.environment }),
+    db
+      .select({ keyId: table.keyId, code: table.code, n: sql<string>`sum(${table.count})` })
+      .from(table)
+      .where(where)
+      .groupBy(table.keyId, table.code),
+    db
+      .select({ environment: table.environment, code: table.code, n: sql<string>`sum(${table.count})` })
+      .from(table)
+      .where(where)
+      .groupBy(table.environment, table.code),
+  ]);
+
+  const buckets = new Map<string, Record<string, number>>();
+  for (let t = from; t < to; t += step) buckets.set(new Date(t).toISOString(), {});
+  for (const r of series) {
+    const b = buckets.get(r.time);
+    if (b) b[r.outcome] = (b[r.outcome] ?? 0) + r.count;
+  }
+  const outcomes = VERIFY_CODES.filter((c) => series.some((r) => r.outcome === c));
+
+  const keys = new Map<string, KeyVolume & { failures: Map<string, number> }>();
+  for (const r of perKey) {
+    const n = Number(r.n);
+    const k = keys.get(r.keyId) ?? { keyId: r.keyId, name: null, total: 0, denied: 0, mainFailure: null, failures: new Map() };
+    k.total += n;
+    if (r.code !== "VALID") {
+      k.denied += n;
+      k.failures.set(r.code, (k.failures.get(r.code) ?? 0) + n);
+    }
+    keys.set(r.keyId, k);
+  }
+  for (const k of keys.values()) k.mainFailure = [...k.failures].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const topKeys = [...keys.values()].sort((a, b) => b.total - a.total || a.keyId.localeCompare(b.keyId)).slice(0, limit);
+  const mostDenied = [...keys.values()]
+    .filter((k) => k.denied > 0)
+    .sort((a, b) => b.denied - a.denied || a.keyId.localeCompare(b.keyId))
+    .slice(0, limit);
+  const named = [...new Set([...topKeys, ...mostDenied].map((k) => k.keyId))];
+  if (named.length) {
+    const names = await db
+      .select({ id: apiKeys.id, name: apiKeys.name })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.organizationId, ctx.org.id), inArray(apiKeys.id, named)));
+    const byId = new Map(names.map((n) => [n.id, n.name]));
+    for (const k of keys.values()) k.name = byId.get(k.keyId) ?? null;
+  }
+  const strip = (k: KeyVolume): KeyVolume => ({ keyId: k.keyId, name: k.name, total: k.total, denied: k.denied, mainFailure: k.mainFailure });
+
+  const envs = new Map<KeyEnvironment, { environment: KeyEnvironment; total: number; denied: number }>();
+  for (const r of perEnv) {
+    const e = envs.get(r.environment) ?? { environment: r.environment, total: 0, denied: 0 };
+    e.total += Number(r.n);
+    if (r.code !== "VALID") e.denied += Number(r.n);
+    envs.set(r.environment, e);
+  }
+  const total = [...keys.values()].reduce((n, k) => n + k.total, 0);
+  const denied = [...keys.values()].reduce((n, k) => n + k.denied, 0);
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    bucket,
+    series: [...buckets].map(([time, counts]) => ({ time, counts })),
+    outcomes,
+    totals: { total, valid: total - denied, denied },
+    topKeys: topKeys.map(strip),
+    mostDenied: mostDenied.map(strip),
+    environments: KEY_ENVIRONMENTS.map((e) => envs.get(e)).filter((e): e is NonNullable<typeof e> => !!e),
+  };
+}
+
+/** The keys offered by the dashboard's key filter: the org's first `limit` by name, plus `selected` when it is further down. */
+export async function analyticsKeyOptions(ctx: OrgContext, selected?: string, limit = 500): Promise<{ id: string; name: string }[]> {
+  const db = getDb();
+  const options = await db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.organizationId, ctx.org.id)).orderBy(asc(apiKeys.name)).limit(limit);
+  if (selected && !options.some((o) => o.id === selected)) {
+    const [key] = await db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(and(eq(apiKeys.organizationId, ctx.org.id), eq(apiKeys.id, selected)));
+    if (key) options.push(key);
+  }
+  return options;
+}

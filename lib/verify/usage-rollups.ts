@@ -1,0 +1,99 @@
+// Owns turning a request-log batch into rollup rows: counts per key × minute × outcome (and per hour and day),
+// and per key × UTC day × named permission, added to the tables by one statement that runs in the
+// same transaction as the batch's raw rows (so a retried batch is never counted twice).
+import { sql, type SQL } from "drizzle-orm";
+
+/** What the rollups need of a verification (a subset of the usage writer's entry). */
+export type RollupEntry = {
+  keyId: string;
+  organizationId: string;
+  environment: string;
+  atMs: number;
+  code: string;
+  /** Permissions the verification named (each counts once for the least-privilege panel). */
+  permissions?: readonly string[] | null;
+};
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+type MinuteRow = { k: string; m: string; c: string; o: string; e: string; n: number };
+type PermissionRow = { k: string; d: string; p: string; o: string; n: number; at: string; atMs: number };
+
+/**
+ * Aggregates a batch in memory: the two JSON parameters of {@link ROLLUP_STATEMENT}. Runs on the
+ * server's own (busiest) core, so per entry it only does map lookups by key id, then by a number
+ * (minute × code); strings and dates are built once per rollup row.
+ */
+export function rollupParams(batch: readonly RollupEntry[]): [minutes: string, permissions: string] {
+  const minutes = new Map<string, Map<number, MinuteRow>>();
+  const codes = new Map<string, number>();
+  const permissions = new Map<string, PermissionRow>();
+  for (const e of batch) {
+    const minute = Math.floor(e.atMs / MINUTE);
+    let code = codes.get(e.code);
+    if (code === undefined) codes.set(e.code, (code = codes.size));
+    let perKey = minutes.get(e.keyId);
+    if (!perKey) minutes.set(e.keyId, (perKey = new Map()));
+    const mk = minute * 64 + code;
+    const row = perKey.get(mk);
+    if (row) row.n++;
+    else perKey.set(mk, { k: e.keyId, m: new Date(minute * MINUTE).toISOString(), c: e.code, o: e.organizationId, e: e.environment, n: 1 });
+    if (!e.permissions?.length) continue;
+    const day = Math.floor(e.atMs / DAY);
+    for (let i = 0; i < e.permissions.length; i++) {
+      const p = e.permissions[i];
+      if (e.permissions.indexOf(p) !== i) continue; // named twice in one request: counted once
+      const pk = `${e.keyId}\t${day}\t${p}`;
+      const prow = permissions.get(pk);
+      if (!prow) permissions.set(pk, { k: e.keyId, d: new Date(day * DAY).toISOString().slice(0, 10), p, o: e.organizationId, n: 1, at: "", atMs: e.atMs });
+      else {
+        prow.n++;
+        if (e.atMs > prow.atMs) prow.atMs = e.atMs;
+      }
+    }
+  }
+  const minuteRows: MinuteRow[] = [];
+  for (const perKey of minutes.values()) for (const row of perKey.values()) minuteRows.push(row);
+  const permissionRows = Array.from(permissions.values(), (r) => ({ k: r.k, d: r.d, p: r.p, o: r.o, n: r.n, at: new Date(r.atMs).toISOString() }));
+  return [JSON.stringify(minuteRows), JSON.stringify(permissionRows)];
+}
+
+// One statement, four upserts that add. Only permissions the key holds are counted: a request may
+// name anything, and a public key's token is no secret, so names it does not hold would let anyone
+// grow the table. Rows go in key order, so two instances writing the same
+// keys take their row locks in the same order (no deadlock). Days and hours are UTC.
+const PARTS = [
+  `with v as (
+  select * from jsonb_to_recordset(`,
+  `::jsonb) as v(k text, m timestamptz, c text, o text, e key_environment, n bigint)
+), minutes as (
+  insert into key_usage_minute as u (minute, key_id, code, organization_id, environment, count)
+  select m, k, c, o, e, n from v order by k, m, c
+  on conflict (key_id, minute, code) do update set count = u.count + excluded.count
+), hours as (
+  insert into key_usage_hour as u (hour, key_id, code, organization_id, environment, count)
+  select date_trunc('hour', m, 'UTC') as h, k, c, max(o), max(e), sum(n) from v group by k, h, c order by k, h, c
+  on conflict (key_id, hour, code) do update set count = u.count + excluded.count
+), days as (
+  insert into key_usage_day as u (day, key_id, code, organization_id, environment, count)
+  select (m at time zone 'UTC')::date as d, k, c, max(o), max(e), sum(n) from v group by k, d, c order by k, d, c
+  on conflict (key_id, day, code) do update set count = u.count + excluded.count
+), permissions as (
+  insert into key_permission_usage_day as u (key_id, day, permission, organization_id, count, last_used_at)
+  select p.k, p.d, p.p, p.o, p.n, p.at from jsonb_to_recordset(`,
+  `::jsonb) as p(k text, d date, p text, o text, n bigint, at timestamptz)
+  join api_key on api_key.id = p.k and p.p = any(api_key.permissions)
+  order by p.k, p.d, p.p
+  on conflict (key_id, day, permission) do update set count = u.count + excluded.count, last_used_at = greatest(u.last_used_at, excluded.last_used_at)
+)
+select 1`,
+] as const;
+
+/** The rollup upsert as text with `$1`/`$2` (postgres.js `unsafe`). */
+export const ROLLUP_STATEMENT = `${PARTS[0]}$1${PARTS[1]}$2${PARTS[2]}`;
+
+/** The same statement for drizzle (PGlite). */
+export function rollupSql([minutes, permissions]: [string, string]): SQL {
+  return sql`${sql.raw(PARTS[0])}${minutes}${sql.raw(PARTS[1])}${permissions}${sql.raw(PARTS[2])}`;
+}
