@@ -19,6 +19,12 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ SMTP_URL: "http://mail" })).toThrow(EnvError);
   });
 
+  it("RATE_LIMIT_MODE is local-first unless exact is asked for", () => {
+    expect(parseEnv({}).RATE_LIMIT_MODE).toBe("local-first");
+    expect(parseEnv({ RATE_LIMIT_MODE: "exact" }).RATE_LIMIT_MODE).toBe("exact");
+    expect(() => parseEnv({ RATE_LIMIT_MODE: "strict" })).toThrow(/RATE_LIMIT_MODE/);
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", AUTH_SECRET: "" }).DATABASE_URL).toBeUndefined();
   });

@@ -34,6 +34,7 @@ const envSchema = z
     TRUST_PROXY: bool,
     KEY_PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
     REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
+    RATE_LIMIT_MODE: z.enum(["local-first", "exact"], { error: "must be local-first or exact" }).default("local-first"),
     USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     VERIFY_MAX_RPS_PER_IP: z.coerce.number().int().min(1).default(2000),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -94,6 +94,7 @@ function identity(rec: KeyRecord): VerifyBody {
 function rateHeaders(d: RateDecision, now: number): Record<string, string> {
   const t = Math.max(0, Math.ceil((d.resetAt - now) / 1000));
   // IETF httpapi rate-limit headers draft: RateLimit-Policy (quota q per window w), RateLimit (remaining r, reset t).
+  // The window slides: t is when the whole quota is back, or while r is 0 when the next request fits.
   return { "RateLimit-Policy": `"key";q=${d.limit};w=${d.windowSeconds}`, RateLimit: `"key";r=${d.remaining};t=${t}` };
 }
 
@@ -147,7 +148,7 @@ function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, now
   if (rate) {
     body.ratelimit = { limit: rate.limit, remaining: rate.remaining, reset: Math.ceil(rate.resetAt / 1000) };
     headers = rateHeaders(rate, nowMs);
-    if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.resetAt - nowMs) / 1000)));
+    if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.retryAt - nowMs) / 1000)));
   }
   return { status: 200, headers, body, json: bodyJson(rec, body), record: rec };
 }
