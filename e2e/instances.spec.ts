@@ -31,7 +31,6 @@ function startInstance(i: number, dbUrl: string, secret: string): ChildProcess {
       PORT: String(ports[i]),
       HOST: "127.0.0.1",
       LATCHKEY_SKIP_BUILD: "1", // Playwright's web server built the app already
-      VERIFY_MAX_RPS_PER_IP: "100000",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -57,7 +57,7 @@ try {
 
   const port = 3471;
   const server = spawn(process.execPath, ["--max-semi-space-size=64", path.join(root, "scripts/start.mjs")], {
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: dbUrl, AUTH_SECRET: randomBytes(33).toString("base64"), PORT: String(port), HOST: "127.0.0.1", VERIFY_MAX_RPS_PER_IP: "100000000" },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: dbUrl, AUTH_SECRET: randomBytes(33).toString("base64"), PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   children.push(server);

@@ -1,9 +1,9 @@
 // Owns POST /api/v1/keys/verify as plain data in, plain data out, so both doors (Next's route
 // handler and server.ts's fast path) give byte-for-byte the same answers.
 import { MAX_VERIFY_BODY_BYTES, parseVerifyBody } from "./request";
-import { verifyKey, type VerifyOutcome } from "./verify";
+import { verifyKey, type VerifyResult } from "./verify";
 import type { MaybePromise } from "../maybe-promise";
-import { ipAllowed } from "./ip-guard";
+import { chargeFailure } from "./ip-guard";
 import { env } from "../env";
 
 export type RawVerifyCall = { body: string; contentType: string | null; clientIp: string | null; authorization: string | null; tooLarge?: boolean };
@@ -22,26 +22,34 @@ const unavailable = (e: unknown): RawVerifyAnswer => {
   return problem(503, "Verification unavailable", "Latchkey could not verify the key right now. Retry shortly.");
 };
 
-const toAnswer = (out: VerifyOutcome): RawVerifyAnswer => ({
-  status: out.status,
-  headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...out.headers },
-  body: out.json ?? JSON.stringify(out.body),
-});
+const guessing = (): RawVerifyAnswer => {
+  const p = problem(429, "Too many failed verifications", "This address sent too many unknown or malformed keys. Slow down and retry; valid keys keep answering.");
+  return { ...p, headers: { ...p.headers, "Retry-After": "1" } };
+};
+
+/** The 200 answer, or 429 when it is one failed lookup too many for this address (verifier-key callers are exempt). */
+function toAnswer(out: VerifyResult, clientIp: string | null): RawVerifyAnswer {
+  const code = out.body.code;
+  if ((code === "NOT_FOUND" || code === "MALFORMED") && !out.byVerifier && !chargeFailure(clientIp ?? "unknown", env().VERIFY_MAX_FAILURES_PER_IP, Date.now())) {
+    return guessing();
+  }
+  return {
+    status: out.status,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...out.headers },
+    body: out.json ?? JSON.stringify(out.body),
+  };
+}
 
 /** The answer; synchronous when verification is (a cached key), a promise otherwise. */
 export function answerVerify(call: RawVerifyCall): MaybePromise<RawVerifyAnswer> {
   try {
-    if (!ipAllowed(call.clientIp ?? "unknown", env().VERIFY_MAX_RPS_PER_IP, Date.now())) {
-      const p = problem(429, "Too many requests", "This address is sending verification requests too fast. Slow down and retry.");
-      return { ...p, headers: { ...p.headers, "Retry-After": "1" } };
-    }
     if (call.tooLarge || Buffer.byteLength(call.body) > MAX_VERIFY_BODY_BYTES) {
       return problem(400, "Request too large", `The body must be at most ${MAX_VERIFY_BODY_BYTES} bytes.`);
     }
     const parsed = parseVerifyBody(call.body, call.contentType);
     if (!parsed.ok) return problem(400, parsed.problem.title, parsed.problem.detail, parsed.problem.field);
     const out = verifyKey({ request: parsed.value, clientIp: call.clientIp, authorization: call.authorization });
-    return out instanceof Promise ? out.then(toAnswer, unavailable) : toAnswer(out);
+    return out instanceof Promise ? out.then((o) => toAnswer(o, call.clientIp), unavailable) : toAnswer(out, call.clientIp);
   } catch (e) {
     return unavailable(e);
   }

@@ -101,6 +101,8 @@ function rateHeaders(d: RateDecision, now: number): Record<string, string> {
 export type VerifyResult = VerifyOutcome & {
   /** The key the token resolved to (null for MALFORMED / NOT_FOUND): the management API acts as it. */
   record: KeyRecord | null;
+  /** The call carried a valid verifier key (exempt from the per-address failure budget). */
+  byVerifier: boolean;
 };
 
 /** The code for an existing key, in the contract's order, with the rate decision when one was taken. */
@@ -124,21 +126,21 @@ export function verifyWithRecord(input: VerifyInput): MaybePromise<VerifyResult>
   // Epoch milliseconds throughout: no Date object on the hot path.
   const nowMs = input.now ? input.now.getTime() : Date.now();
   const req = input.request;
-  if (!isWellFormedToken(req.key)) return { status: 200, headers: {}, body: { valid: false, code: "MALFORMED" }, record: null };
   const verifier = input.authorization ? resolveVerifier(input.authorization, nowMs) : null;
+  if (!isWellFormedToken(req.key)) return after(verifier, (v) => ({ status: 200, headers: {}, body: { valid: false, code: "MALFORMED" }, record: null, byVerifier: v !== null }));
   return after(verifier, (verifier) =>
     after(lookupKeyByHash(hashToken(req.key), nowMs), (rec): MaybePromise<VerifyResult> => {
       // A verifier key sees only its own organization's keys.
       if (!rec || (verifier && verifier.key.organizationId !== rec.key.organizationId)) {
-        return { status: 200, headers: {}, body: { valid: false, code: "NOT_FOUND" }, record: null };
+        return { status: 200, headers: {}, body: { valid: false, code: "NOT_FOUND" }, record: null, byVerifier: verifier !== null };
       }
       const ip = verifier && req.ip ? req.ip : input.clientIp;
-      return after(decide(rec, req, ip, nowMs), ({ code, rate }) => answer(rec, req, input.clientIp, nowMs, code, rate));
+      return after(decide(rec, req, ip, nowMs), ({ code, rate }) => answer(rec, req, input.clientIp, nowMs, code, rate, verifier !== null));
     }),
   );
 }
 
-function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, code: VerifyCode, rate: RateDecision | undefined): VerifyResult {
+function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, code: VerifyCode, rate: RateDecision | undefined, byVerifier: boolean): VerifyResult {
   // Every verification of an existing key is recorded (buffered; written off this path).
   recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
   const body = identity(rec);
@@ -150,7 +152,7 @@ function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, now
     headers = rateHeaders(rate, nowMs);
     if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.retryAt - nowMs) / 1000)));
   }
-  return { status: 200, headers, body, json: bodyJson(rec, body), record: rec };
+  return { status: 200, headers, body, json: bodyJson(rec, body), record: rec, byVerifier };
 }
 
 /** The verification answer (the result also carries the resolved key, unused by most callers). */
