@@ -29,14 +29,14 @@ const guessing = (): RawVerifyAnswer => {
 
 /** The 200 answer, or 429 when it is one failed lookup too many for this address (verifier-key callers are exempt). */
 function toAnswer(out: VerifyResult, clientIp: string | null): RawVerifyAnswer {
-  const code = out.body.code;
+  const code = out.code;
   if ((code === "NOT_FOUND" || code === "MALFORMED") && !out.byVerifier && !chargeFailure(clientIp ?? "unknown", env().VERIFY_MAX_FAILURES_PER_IP, Date.now())) {
     return guessing();
   }
   return {
     status: out.status,
     headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...out.headers },
-    body: out.json ?? JSON.stringify(out.body),
+    body: out.json,
   };
 }
 
