@@ -9,6 +9,7 @@ import { loadOrCreateAuthSecret } from "./lib/auth/secret";
 import { CLIENT_IP_HEADER } from "./lib/client-ip";
 import { startHourlyJobs } from "./lib/jobs";
 import { handleVerify, isVerifyRequest } from "./lib/verify/node-door";
+import { handleMetrics, isMetricsRequest } from "./lib/verify/metrics";
 import { startInvalidationListener, stopInvalidationListener } from "./lib/verify/invalidation";
 import { startUsageFlusher, stopUsageFlusher, usageStats } from "./lib/verify/usage";
 import { rateLimiter } from "./lib/verify/rate-limit";
@@ -64,6 +65,7 @@ async function main() {
     const ip = clientAddress(req, config.TRUST_PROXY);
     // The hot path: verification is answered here, without Next's request pipeline.
     if (isVerifyRequest(req)) return handleVerify(req, res, ip);
+    if (isMetricsRequest(req)) return handleMetrics(req, res);
     // Only this server decides the client address; a header sent by the client is overwritten.
     req.headers[CLIENT_IP_HEADER] = ip;
     handle(req, res).catch((e) => {

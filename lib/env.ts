@@ -40,6 +40,8 @@ const envSchema = z
     VERIFY_MAX_FAILURES_PER_IP: z.coerce.number().int().min(0).default(100),
     /** Removed (it capped all traffic per address); kept here only to name it at start-up. */
     VERIFY_MAX_RPS_PER_IP: optionalString,
+    /** When set, GET /metrics asks for Authorization: Bearer <METRICS_TOKEN>. */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -3,14 +3,18 @@
 import { MAX_VERIFY_BODY_BYTES, parseVerifyBody } from "./request";
 import { verifyKey, type VerifyResult } from "./verify";
 import type { MaybePromise } from "../maybe-promise";
+import type { VerifyCode } from "./codes";
 import { chargeFailure } from "./ip-guard";
 import { env } from "../env";
 
 export type RawVerifyCall = { body: string; contentType: string | null; clientIp: string | null; authorization: string | null; tooLarge?: boolean };
-export type RawVerifyAnswer = { status: number; headers: Record<string, string>; body: string };
+/** What a verify answer was, for /metrics: its code, or why there was none. */
+export type VerifyOutcomeLabel = VerifyCode | "bad_request" | "too_many_failures" | "unavailable";
+export type RawVerifyAnswer = { status: number; headers: Record<string, string>; body: string; outcome?: VerifyOutcomeLabel };
 
 function problem(status: number, title: string, detail: string, field?: string): RawVerifyAnswer {
   return {
+    outcome: status === 400 ? "bad_request" : status === 429 ? "too_many_failures" : "unavailable",
     status,
     headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store" },
     body: JSON.stringify({ type: "about:blank", title, status, detail, ...(field ? { field } : {}) }),
@@ -34,6 +38,7 @@ function toAnswer(out: VerifyResult, clientIp: string | null): RawVerifyAnswer {
     return guessing();
   }
   return {
+    outcome: code,
     status: out.status,
     headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...out.headers },
     body: out.json,

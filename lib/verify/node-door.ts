@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_VERIFY_BODY_BYTES } from "./request";
 import { answerVerify, type RawVerifyAnswer } from "./endpoint";
+import { observeVerify } from "./metrics";
 
 export const VERIFY_PATH = "/api/v1/keys/verify";
 
@@ -22,6 +23,7 @@ export function handleVerify(req: IncomingMessage, res: ServerResponse, clientIp
   });
   req.on("error", () => res.destroy());
   req.on("end", () => {
+    const started = performance.now();
     const out = answerVerify({
       body: tooLarge ? "" : Buffer.concat(chunks).toString("utf8"),
       tooLarge,
@@ -30,13 +32,14 @@ export function handleVerify(req: IncomingMessage, res: ServerResponse, clientIp
       authorization: req.headers.authorization ?? null,
     });
     // A cached key is answered in this same tick; anything that waits answers when it settles.
-    if (out instanceof Promise) void out.then((o) => send(res, o));
-    else send(res, out);
+    if (out instanceof Promise) void out.then((o) => send(res, o, started));
+    else send(res, out, started);
   });
 }
 
-function send(res: ServerResponse, out: RawVerifyAnswer): void {
+function send(res: ServerResponse, out: RawVerifyAnswer, started: number): void {
   out.headers["Content-Length"] = String(Buffer.byteLength(out.body));
   res.writeHead(out.status, out.headers);
   res.end(out.body);
+  observeVerify(out.outcome ?? "unavailable", (performance.now() - started) / 1000);
 }
