@@ -121,6 +121,6 @@ test("two instances: revocation within 1 s, one shared rate limit, SIGTERM under
   expect(await exited).toBe(0);
   const log = await (await request.get(`${urls[0]}/api/v1/keys/${busy.key.id}/logs?perPage=1`, { headers: admin })).json();
   expect(log.total).toBe(answered);
-  expect(logs[1]).toContain("[latchkey] stopped");
+  expect(logs[1]).toContain('"msg":"stopped"');
   fs.writeFileSync(test.info().outputPath("instance-1.log"), logs[1]);
 });

@@ -6,8 +6,17 @@ import type { MaybePromise } from "../maybe-promise";
 import type { VerifyCode } from "./codes";
 import { chargeFailure } from "./ip-guard";
 import { env } from "../env";
+import { log } from "../log";
 
-export type RawVerifyCall = { body: string; contentType: string | null; clientIp: string | null; authorization: string | null; tooLarge?: boolean };
+export type RawVerifyCall = {
+  body: string;
+  contentType: string | null;
+  clientIp: string | null;
+  authorization: string | null;
+  tooLarge?: boolean;
+  /** The caller's X-Request-Id, if any: named in the logs of this request. */
+  requestId?: string;
+};
 /** What a verify answer was, for /metrics: its code, or why there was none. */
 export type VerifyOutcomeLabel = VerifyCode | "bad_request" | "too_many_failures" | "unavailable";
 export type RawVerifyAnswer = { status: number; headers: Record<string, string>; body: string; outcome?: VerifyOutcomeLabel };
@@ -21,8 +30,8 @@ function problem(status: number, title: string, detail: string, field?: string):
   };
 }
 
-const unavailable = (e: unknown): RawVerifyAnswer => {
-  console.error("[verify] unexpected error", e);
+const unavailable = (e: unknown, reqId?: string): RawVerifyAnswer => {
+  log().error({ reqId, err: e }, "verify failed");
   return problem(503, "Verification unavailable", "Latchkey could not verify the key right now. Retry shortly.");
 };
 
@@ -54,8 +63,11 @@ export function answerVerify(call: RawVerifyCall): MaybePromise<RawVerifyAnswer>
     const parsed = parseVerifyBody(call.body, call.contentType);
     if (!parsed.ok) return problem(400, parsed.problem.title, parsed.problem.detail, parsed.problem.field);
     const out = verifyKey({ request: parsed.value, clientIp: call.clientIp, authorization: call.authorization });
-    return out instanceof Promise ? out.then((o) => toAnswer(o, call.clientIp), unavailable) : toAnswer(out, call.clientIp);
+    return out instanceof Promise ? out.then(
+          (o) => toAnswer(o, call.clientIp),
+          (e: unknown) => unavailable(e, call.requestId),
+        ) : toAnswer(out, call.clientIp);
   } catch (e) {
-    return unavailable(e);
+    return unavailable(e, call.requestId);
   }
 }

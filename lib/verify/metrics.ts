@@ -91,6 +91,12 @@ new Gauge({
   },
 });
 
+mirroredCounter(
+  "latchkey_ratelimit_redis_decisions_total",
+  "Rate-limited requests that waited for one Redis round trip (exact mode, near the limit, a stale view) instead of being decided locally.",
+  () => rateLimiter().stats().redisDecisions,
+);
+
 new Gauge({ name: "latchkey_usage_buffered", help: "Request-log entries waiting to be written.", registers: [registry], collect() { this.set(usageStats().buffered); } });
 mirroredCounter("latchkey_usage_dropped_total", "Request-log entries dropped (buffer full while the database was failing).", () => usageStats().dropped);
 

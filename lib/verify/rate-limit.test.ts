@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { RateLimiter, type RateLimitMode } from "./rate-limit";
+import { log } from "../log";
 
 const REDIS = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -123,14 +124,14 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
   });
 
   it("falls back to local counts (and says so) when Redis does not answer", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const warn = vi.spyOn(log(), "warn").mockImplementation(() => {});
     const l = new RateLimiter("redis://127.0.0.1:6399"); // nothing listens there
     limiters.push(l);
     const now = Date.now();
     const r = [await l.consume("k", 1, 60_000, now), await l.consume("k", 1, 60_000, now)];
     expect(r.map((x) => x.allowed)).toEqual([true, false]);
     expect(l.state()).toBe("local-fallback");
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("Redis unavailable"));
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining("Redis unavailable")));
     warn.mockRestore();
   });
 });
@@ -141,8 +142,8 @@ describe.skipIf(!hasRedisServer)("Redis outage", () => {
   it("falls back while Redis is down; when it returns (empty) the counts resume without a burst over the limit", async () => {
     const port = 6390 + Math.floor(Math.random() * 8);
     const start = () => spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const info = vi.spyOn(log(), "info").mockImplementation(() => {});
+    const warn = vi.spyOn(log(), "warn").mockImplementation(() => {});
     let server: ChildProcess = start();
     const ls = [new RateLimiter(`redis://127.0.0.1:${port}`), new RateLimiter(`redis://127.0.0.1:${port}`)];
     const k = `outage-${randomBytes(4).toString("hex")}`;
@@ -155,14 +156,14 @@ describe.skipIf(!hasRedisServer)("Redis outage", () => {
       allowed += await drive(ls, k, 200, 60, { concurrency: 10 }); // still answers, locally
       server = start(); // a new Redis without the counts
       for (const l of ls) await ready(l);
-      expect(log).toHaveBeenCalledWith(expect.stringContaining("Redis is back"));
+      expect(info).toHaveBeenCalledWith(expect.stringContaining("Redis is back"));
       allowed += await drive(ls, k, 200, 300, { concurrency: 10 });
       expect(allowed).toBeGreaterThanOrEqual(200);
       expect(allowed).toBeLessThanOrEqual(220);
     } finally {
       await Promise.all(ls.map((l) => l.close()));
       server.kill("SIGKILL");
-      log.mockRestore();
+      info.mockRestore();
       warn.mockRestore();
     }
   }, 30_000);

@@ -4,6 +4,7 @@
 // each instance counts on its own, exactly; hits counted meanwhile are added to Redis when it returns.
 import Redis from "ioredis";
 import { env } from "../env";
+import { log } from "../log";
 import type { MaybePromise } from "../maybe-promise";
 
 export type RateDecision = {
@@ -115,6 +116,8 @@ export class RateLimiter {
   private again = false;
   private soon = false;
   private lastSyncAt = 0;
+  /** Requests decided in Redis (one round trip each) rather than locally. */
+  private confirms = 0;
   /** Redis's epoch marker as this instance last saw it: a new one means Redis restarted empty. */
   private epoch: string | null = null;
   private epochChecked = false;
@@ -166,19 +169,20 @@ export class RateLimiter {
         s.prevPending = s.prevOwn;
       }
     }
-    if (this.degraded) console.log(`[latchkey] Redis is back${lost ? " (restarted empty: this instance's counts were sent again)" : ""}: rate limits are shared across instances again`);
+    if (this.degraded) log().info(`Redis is back${lost ? " (restarted empty: this instance's counts were sent again)" : ""}: rate limits are shared across instances again`);
     this.degraded = false;
     this.epochChecked = true;
     this.sync();
   }
 
   private fallBack(e: unknown) {
-    if (!this.degraded) console.warn(`[latchkey] Redis unavailable (${(e as Error)?.message ?? e}); rate limits fall back to this instance's own counts`);
+    if (!this.degraded) log().warn(`Redis unavailable (${(e as Error)?.message ?? e}); rate limits fall back to this instance's own counts`);
     this.degraded = true;
   }
 
   private shared(): boolean {
-    return this.redis !== null && this.redis.status === "ready" && this.epochChecked;
+    // Decisions may use Redis as soon as it answers; syncs wait for the epoch check (see reconnected).
+    return this.redis !== null && this.redis.status === "ready";
   }
 
   private slot(keyId: string, limit: number, windowMs: number, now: number): Slot {
@@ -209,7 +213,8 @@ export class RateLimiter {
     // Counts only grow within a window, so a view over the limit is right without asking anyone.
     if (est + 1 > limit) return decisionFor(false, s, s.prev, s.cur + mine, now);
     if (!this.shared()) {
-      if (this.redis && !this.degraded) this.fallBack(new Error(`connection ${this.redis.status}`));
+      // (Before the first connection, decisions are local without a warning.)
+      if (this.redis && !this.degraded && this.epoch !== null && this.redis.status !== "ready") this.fallBack(new Error(`connection ${this.redis.status}`));
       allowHere(s);
       return decisionFor(true, s, s.prev, s.cur + mine + 1, now);
     }
@@ -224,6 +229,7 @@ export class RateLimiter {
 
   /** One atomic round trip: sends this instance's unconfirmed hits and decides this request in Redis. */
   private confirm(s: Slot, now: number): Promise<RateDecision> {
+    this.confirms++;
     const add = s.pending;
     const ws = s.ws;
     s.pending = 0;
@@ -265,7 +271,7 @@ export class RateLimiter {
 
   /** Sends every unconfirmed hit (one pipelined INCRBY per key and window) and reads back the global counts of active keys. */
   sync(): void {
-    if (!this.redis || !this.shared()) return;
+    if (!this.redis || !this.shared() || !this.epochChecked) return;
     if (this.syncing) {
       this.again = true;
       return;
@@ -342,14 +348,14 @@ export class RateLimiter {
 
   state(): "not-configured" | "shared" | "local-fallback" {
     if (!this.redis) return "not-configured";
-    return this.redis.status === "ready" && !this.degraded ? "shared" : "local-fallback";
+    return this.redis.status === "ready" && !this.degraded && this.epochChecked ? "shared" : "local-fallback";
   }
 
   /** For /metrics: how long since Redis last confirmed this instance's counts, and how many hits wait. */
-  stats(): { state: ReturnType<RateLimiter["state"]>; mode: RateLimitMode; syncLagMs: number; unconfirmed: number; keys: number } {
+  stats(): { state: ReturnType<RateLimiter["state"]>; mode: RateLimitMode; syncLagMs: number; unconfirmed: number; keys: number; redisDecisions: number } {
     let unconfirmed = 0;
     for (const s of this.slots.values()) unconfirmed += s.pending + s.prevPending + s.inflight;
-    return { state: this.state(), mode: this.mode, syncLagMs: this.redis && this.lastSyncAt ? Date.now() - this.lastSyncAt : 0, unconfirmed, keys: this.slots.size };
+    return { state: this.state(), mode: this.mode, syncLagMs: this.redis && this.lastSyncAt ? Date.now() - this.lastSyncAt : 0, unconfirmed, keys: this.slots.size, redisDecisions: this.confirms };
   }
 
   resetLocal(): void {
