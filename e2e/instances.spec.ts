@@ -16,7 +16,7 @@ test.describe.configure({ timeout: 180_000 });
 
 const root = path.resolve(import.meta.dirname, "..");
 const name = `latchkey_e2e_multi_${randomBytes(4).toString("hex")}`;
-const ports = [3231, 3232];
+const ports = [3531, 3532];
 const urls = ports.map((p) => `http://127.0.0.1:${p}`);
 const procs: ChildProcess[] = [];
 const logs: string[] = ["", ""];
