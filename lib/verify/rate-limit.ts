@@ -200,7 +200,8 @@ export class RateLimiter {
   }
 
   private prune(now: number) {
-    for (const [id, s] of this.slots) if (s.usedAt + 2 * s.windowMs < now && s.pending + s.prevPending + s.inflight === 0) this.slots.delete(id);
+    // Without Redis nothing is ever sent, so pending hits are only counts: idle slots can go.
+    for (const [id, s] of this.slots) if (s.usedAt + 2 * s.windowMs < now && (!this.redis || s.pending + s.prevPending + s.inflight === 0)) this.slots.delete(id);
     if (this.slots.size >= MAX_SLOTS) this.slots.clear(); // only under key spraying: forget rather than grow
   }
 
@@ -354,7 +355,7 @@ export class RateLimiter {
   /** For /metrics: how long since Redis last confirmed this instance's counts, and how many hits wait. */
   stats(): { state: ReturnType<RateLimiter["state"]>; mode: RateLimitMode; syncLagMs: number; unconfirmed: number; keys: number; redisDecisions: number } {
     let unconfirmed = 0;
-    for (const s of this.slots.values()) unconfirmed += s.pending + s.prevPending + s.inflight;
+    if (this.redis) for (const s of this.slots.values()) unconfirmed += s.pending + s.prevPending + s.inflight;
     return { state: this.state(), mode: this.mode, syncLagMs: this.redis && this.lastSyncAt ? Date.now() - this.lastSyncAt : 0, unconfirmed, keys: this.slots.size, redisDecisions: this.confirms };
   }
 
