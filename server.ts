@@ -1,5 +1,6 @@
 // Owns the process: validates the environment, migrates, serves Next on one port, shuts down cleanly.
 import http from "node:http";
+import { randomUUID } from "node:crypto";
 import next from "next";
 import { env, EnvError } from "./lib/env";
 import { closeDb, dbKind } from "./lib/db";
@@ -9,9 +10,11 @@ import { loadOrCreateAuthSecret } from "./lib/auth/secret";
 import { CLIENT_IP_HEADER } from "./lib/client-ip";
 import { startHourlyJobs } from "./lib/jobs";
 import { handleVerify, isVerifyRequest } from "./lib/verify/node-door";
+import { handleMetrics, isMetricsRequest } from "./lib/verify/metrics";
 import { startInvalidationListener, stopInvalidationListener } from "./lib/verify/invalidation";
 import { startUsageFlusher, stopUsageFlusher, usageStats } from "./lib/verify/usage";
 import { rateLimiter } from "./lib/verify/rate-limit";
+import { log, requestIdFrom } from "./lib/log";
 
 const dev = process.argv.includes("--dev");
 const SHUTDOWN_DEADLINE_MS = 25_000;
@@ -42,7 +45,7 @@ async function main() {
   if (!process.env.AUTH_SECRET) {
     const { file, created, secret } = loadOrCreateAuthSecret(config.DATA_DIR);
     process.env.AUTH_SECRET = secret;
-    console.log(`[latchkey] ${created ? "Generated a new AUTH_SECRET and stored it in" : "Using the AUTH_SECRET stored in"} ${file}`);
+    log().info(`${created ? "Generated a new AUTH_SECRET and stored it in" : "Using the AUTH_SECRET stored in"} ${file}`);
   }
 
   try {
@@ -51,7 +54,7 @@ async function main() {
     if (e instanceof DataDirLockedError) fail(e.message);
     fail(`Could not prepare the database: ${(e as Error).message}`);
   }
-  console.log(`[latchkey] database ready (${dbKind() === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.DATA_DIR}`})`);
+  log().info(`database ready (${dbKind() === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.DATA_DIR}`})`);
 
   const app = next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
   const handle = app.getRequestHandler();
@@ -59,15 +62,29 @@ async function main() {
 
   await startInvalidationListener();
   startUsageFlusher();
+  rateLimiter(); // connect to Redis now, not on the first rate-limited request
 
   const server = http.createServer((req, res) => {
     const ip = clientAddress(req, config.TRUST_PROXY);
     // The hot path: verification is answered here, without Next's request pipeline.
     if (isVerifyRequest(req)) return handleVerify(req, res, ip);
+    if (isMetricsRequest(req)) return handleMetrics(req, res);
     // Only this server decides the client address; a header sent by the client is overwritten.
     req.headers[CLIENT_IP_HEADER] = ip;
+    // Console and API requests carry a request id (the caller's X-Request-Id, or a new one) into the
+    // logs and back in the response. Logged: method, path without the query, status, time; nothing else.
+    const reqId = requestIdFrom(req.headers["x-request-id"], randomUUID);
+    req.headers["x-request-id"] = reqId;
+    res.setHeader("X-Request-Id", reqId);
+    const started = performance.now();
+    res.on("finish", () => {
+      const path = (req.url ?? "").split("?")[0];
+      const line = { reqId, method: req.method, path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 };
+      if (path.startsWith("/_next/")) log().debug(line, "request");
+      else log().info(line, "request");
+    });
     handle(req, res).catch((e) => {
-      console.error("[latchkey] request failed", e);
+      log().error({ reqId, err: e }, "request failed");
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     });
@@ -75,7 +92,7 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   server.listen(config.PORT, config.HOST, () => {
     const shown = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
-    console.log(`[latchkey] ready on http://${shown}:${config.PORT}${dev ? " (development)" : ""}`);
+    log().info(`ready on http://${shown}:${config.PORT}${dev ? " (development)" : ""}`);
   });
 
   const stopJobs = startHourlyJobs();
@@ -85,11 +102,11 @@ async function main() {
     if (stopping) return;
     stopping = true;
     stopJobs();
-    console.log(`[latchkey] ${signal}: finishing in-flight requests`);
+    log().info(`${signal}: finishing in-flight requests`);
     // Whatever waits on an unreachable database (the last usage write, closing the pool) must
     // not keep the process alive forever: past this deadline it exits non-zero and says so.
     setTimeout(() => {
-      console.error(`[latchkey] shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s (is the database reachable?); exiting with ${usageStats().buffered} usage entries unwritten`);
+      log().error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s (is the database reachable?); exiting with ${usageStats().buffered} usage entries unwritten`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
     const forceTimer = setTimeout(() => server.closeAllConnections(), 10_000);
@@ -103,7 +120,7 @@ async function main() {
     await stopInvalidationListener();
     await rateLimiter().close();
     await closeDb();
-    console.log("[latchkey] stopped");
+    log().info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -19,6 +19,18 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ SMTP_URL: "http://mail" })).toThrow(EnvError);
   });
 
+  it("RATE_LIMIT_MODE is local-first unless exact is asked for", () => {
+    expect(parseEnv({}).RATE_LIMIT_MODE).toBe("local-first");
+    expect(parseEnv({ RATE_LIMIT_MODE: "exact" }).RATE_LIMIT_MODE).toBe("exact");
+    expect(() => parseEnv({ RATE_LIMIT_MODE: "strict" })).toThrow(/RATE_LIMIT_MODE/);
+  });
+
+  it("names VERIFY_MAX_RPS_PER_IP, which was removed, and says what replaces it", () => {
+    expect(() => parseEnv({ VERIFY_MAX_RPS_PER_IP: "2000" })).toThrow(/VERIFY_MAX_RPS_PER_IP: was removed.*VERIFY_MAX_FAILURES_PER_IP/);
+    expect(parseEnv({}).VERIFY_MAX_FAILURES_PER_IP).toBe(100);
+    expect(parseEnv({ VERIFY_MAX_FAILURES_PER_IP: "0" }).VERIFY_MAX_FAILURES_PER_IP).toBe(0);
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", AUTH_SECRET: "" }).DATABASE_URL).toBeUndefined();
   });

@@ -34,12 +34,26 @@ const envSchema = z
     TRUST_PROXY: bool,
     KEY_PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
     REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
+    RATE_LIMIT_MODE: z.enum(["local-first", "exact"], { error: "must be local-first or exact" }).default("local-first"),
     USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
-    VERIFY_MAX_RPS_PER_IP: z.coerce.number().int().min(1).default(2000),
+    // Failed lookups (MALFORMED, NOT_FOUND) per second one address may make before 429; 0 turns the guard off.
+    VERIFY_MAX_FAILURES_PER_IP: z.coerce.number().int().min(0).default(100),
+    /** Removed (it capped all traffic per address); kept here only to name it at start-up. */
+    VERIFY_MAX_RPS_PER_IP: optionalString,
+    /** When set, GET /metrics asks for Authorization: Bearer <METRICS_TOKEN>. */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {
+    if (env.VERIFY_MAX_RPS_PER_IP !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["VERIFY_MAX_RPS_PER_IP"],
+        message:
+          "was removed: the verify endpoint no longer caps requests per address, only failed lookups (unknown or malformed keys). Remove it, and set VERIFY_MAX_FAILURES_PER_IP (default 100 a second) if you need another budget",
+      });
+    }
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.AUTH_SECRET) {
       ctx.addIssue({
         code: "custom",

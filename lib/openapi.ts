@@ -137,7 +137,7 @@ export function openApiDocument(serverUrl?: string) {
               content: { "application/json": { schema: { $ref: "#/components/schemas/VerifyResponse" } } },
             },
             "400": problem("Malformed request (not JSON, wrong types, unknown environment, body over 16 KiB, wrong content type); `detail` names the field."),
-            "429": { ...problem("This client address sent requests too fast (VERIFY_MAX_RPS_PER_IP)."), headers: { "Retry-After": { schema: { type: "integer" } } } },
+            "429": { ...problem("This client address sent too many unknown or malformed keys (VERIFY_MAX_FAILURES_PER_IP a second); valid keys and callers with a verifier key are never refused."), headers: { "Retry-After": { schema: { type: "integer" } } } },
             "500": problem("Something failed on Latchkey's side; `requestId` names it in the server's log."),
             "503": { ...problem("Latchkey cannot reach its database right now; retry after `Retry-After` seconds."), headers: { "Retry-After": { schema: { type: "integer" } } } },
           },

@@ -29,7 +29,7 @@ export const PROBLEM_DESCRIPTIONS: Record<ProblemType, string> = {
   "idempotency-key-reused": "This `Idempotency-Key` was used by the same API key in the last 24 h for a different request. Use a new key for a new request.",
   "idempotency-key-in-use": "The first request with this `Idempotency-Key` has not finished yet. Retry after `Retry-After` seconds to get its response.",
   "rate-limited": "The API key is over its own rate limit. Retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` describe the window.",
-  "too-many-requests": "Verification only: this client address is sending requests faster than Latchkey lets one address send. Retry after `Retry-After` seconds.",
+  "too-many-requests": "Verification only: this client address sent too many unknown or malformed keys (`VERIFY_MAX_FAILURES_PER_IP` a second). Valid keys and callers with a verifier key are never refused. Retry after `Retry-After` seconds.",
   internal: "Something failed on Latchkey's side that retrying will not fix by itself. `requestId` names the error in the server's log; nothing was changed.",
   unavailable: "Latchkey cannot reach its database right now. Retry after `Retry-After` seconds; nothing was changed.",
 };

@@ -32,7 +32,8 @@ const store = globalThis as unknown as { [KEY]?: DbState };
 function open(): DbState {
   const { DATABASE_URL, DATA_DIR } = env();
   if (DATABASE_URL) {
-    const sql = postgres(DATABASE_URL, { max: 10, onnotice: () => {} });
+    // application_name names this process in pg_stat_activity (GET /metrics counts its connections there).
+    const sql = postgres(DATABASE_URL, { max: 10, onnotice: () => {}, connection: { application_name: `latchkey:${process.pid}` } });
     return { kind: "postgres", db: drizzlePostgres({ client: sql, schema }) as unknown as Db, sql, url: DATABASE_URL };
   }
   if (DATA_DIR === "memory://") {

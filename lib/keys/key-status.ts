@@ -7,8 +7,13 @@ import type { KeyStatus } from "./key-names";
  * `ownerIsMember` is false once the key's owner has left the organization.
  */
 export function effectiveStatus(key: { status: string; expiresAt: Date | null }, now: Date | number = Date.now(), ownerIsMember = true): KeyStatus {
-  if (key.status === "revoked") return "revoked";
-  if (key.expiresAt && key.expiresAt.getTime() <= (typeof now === "number" ? now : now.getTime())) return "expired";
-  if (key.status === "suspended") return "suspended";
+  return statusAt(key.status, key.expiresAt ? key.expiresAt.getTime() : 0, ownerIsMember, typeof now === "number" ? now : now.getTime());
+}
+
+/** The same order on plain numbers (verification's hot path): `expiresAtMs` 0 means never. */
+export function statusAt(status: string, expiresAtMs: number, ownerIsMember: boolean, nowMs: number): KeyStatus {
+  if (status === "revoked") return "revoked";
+  if (expiresAtMs && expiresAtMs <= nowMs) return "expired";
+  if (status === "suspended") return "suspended";
   return ownerIsMember ? "active" : "owner_inactive";
 }

@@ -2,6 +2,7 @@
 // NOTIFY that every instance's LISTEN turns into the same eviction (a reconnect clears everything).
 import { dbKind, postgresClient } from "../db";
 import { clearCache, evict, type KeyChange } from "./cache";
+import { log } from "../log";
 
 export const CHANNEL = "latchkey_keys";
 
@@ -18,7 +19,7 @@ export async function publishKeyChange(change: KeyChange): Promise<void> {
     await postgresClient()!`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`;
   } catch (e) {
     // Other instances still converge through the cache TTL; say so rather than fail the change.
-    console.warn("[latchkey] could not NOTIFY a key change:", (e as Error).message);
+    log().warn(`could not NOTIFY a key change: ${(e as Error).message}`);
   }
 }
 

@@ -1,15 +1,34 @@
 // Owns the shape of a verifiable key as the cache holds it (no imports of the cache or the lookup).
-import type { ApiKey, Role } from "../db";
+import type { ApiKey } from "../db";
 import type { RuleSet } from "../keys/rules";
 
+/**
+ * What verification needs of a key, and nothing else: about 0.5 KB per cached key. Identity fields
+ * are kept only as the JSON every answer carries; permission lists, rules, allowlists and
+ * organization ids are shared between records that have the same ones.
+ */
 export type KeyRecord = {
-  key: ApiKey;
-  /** The owner's current role in the key's organization; null when they left it. */
-  ownerRole: Role | null;
+  id: string;
+  organizationId: string;
+  type: ApiKey["type"];
+  environment: ApiKey["environment"];
+  status: ApiKey["status"];
+  /** Epoch ms; 0 when the key never expires. */
+  expiresAtMs: number;
+  /** 0 when the key has no rate limit. */
+  rateLimit: number;
+  rateLimitWindowMs: number;
+  /** False once the owner left the organization (OWNER_INACTIVE). */
+  ownerActive: boolean;
   /** The key's permissions capped by its owner's role, computed once when the record is loaded. */
-  effectivePermissions: string[];
+  effectivePermissions: readonly string[];
   rules: RuleSet;
   ipAllowed: (ip: string | null | undefined) => boolean;
-  /** True when the presented token is the previous one, still inside its roll grace period. */
-  viaPreviousToken: boolean;
+  /** -1 when found by the current token; for the previous token, the end of its grace period (epoch ms; 0: none). */
+  graceUntilMs: number;
+  /** The identity fields of every answer, serialized once: `"keyId":…,"metadata":{…}` (no braces). */
+  identityJson: string;
+  /** Set by the cache: when to ask the database again, and whether the record was used since eviction last came round. */
+  cachedUntil: number;
+  used: boolean;
 };

@@ -28,23 +28,76 @@ function lookupQuery() {
   return preparedStore[PREPARED]!.query;
 }
 
-type Row = { key: ApiKey; ownerRole: Role | null };
+export type KeyRow = { key: ApiKey; ownerRole: Role | null };
+type Row = KeyRow;
 
-function toRecord(row: Row, hash: string): KeyRecord {
-  let rules: RuleSet;
-  try {
-    rules = parseRules(row.key.rules);
-  } catch {
-    rules = { rules: [], hasAllow: true }; // stored rules were validated; a bad row denies everything
+// Shared pieces: thousands of keys hold the same permissions, no rules and no allowlist.
+const NO_RULES: RuleSet = { rules: [], hasAllow: false };
+const ALLOW_ALL = () => true;
+const SHARED = Symbol.for("latchkey.verify.shared");
+const sharedStore = globalThis as unknown as { [SHARED]?: Map<string, unknown> };
+const shared = (sharedStore[SHARED] ??= new Map());
+function share<T>(id: string, make: () => T): T {
+  let v = shared.get(id) as T | undefined;
+  if (v === undefined) {
+    if (shared.size >= 20_000) shared.clear(); // bounded; records already built keep their pieces
+    v = make();
+    shared.set(id, v);
   }
-  return {
-    key: row.key,
-    ownerRole: row.ownerRole,
-    effectivePermissions: effectivePermissions(row.key.permissions, row.ownerRole),
-    rules,
-    ipAllowed: compileAllowlist(row.key.ipAllowlist),
-    viaPreviousToken: row.key.hash !== hash,
+  return v;
+}
+
+/** The compact record for a row found by `hash` (its current or previous token). */
+export function toRecord(row: Row, hash: string): KeyRecord {
+  const k = row.key;
+  let rules = NO_RULES;
+  if (k.rules && k.rules.trim()) {
+    const text = k.rules;
+    rules = share(`r\0${text}`, () => {
+      try {
+        return parseRules(text);
+      } catch {
+        return { rules: [], hasAllow: true }; // stored rules were validated; a bad row denies everything
+      }
+    });
+  }
+  const permissions = share(`p\0${row.ownerRole}\0${k.permissions.join("\0")}`, () => Object.freeze(effectivePermissions(k.permissions, row.ownerRole)));
+  const organizationId = share(`o\0${k.organizationId}`, () => k.organizationId);
+  const identity = {
+    keyId: k.id,
+    organizationId,
+    ownerId: k.ownerId,
+    name: k.name,
+    type: k.type,
+    environment: k.environment,
+    permissions,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    externalId: k.externalId,
+    metadata: k.metadata,
   };
+  return {
+    id: k.id,
+    organizationId,
+    type: k.type,
+    environment: k.environment,
+    status: k.status,
+    expiresAtMs: k.expiresAt?.getTime() ?? 0,
+    rateLimit: k.rateLimit && k.rateLimitWindowMs ? k.rateLimit : 0,
+    rateLimitWindowMs: k.rateLimitWindowMs ?? 0,
+    ownerActive: row.ownerRole !== null,
+    effectivePermissions: permissions,
+    rules,
+    ipAllowed: k.ipAllowlist.length === 0 ? ALLOW_ALL : share(`a\0${k.ipAllowlist.join("\0")}`, () => compileAllowlist(k.ipAllowlist)),
+    graceUntilMs: k.hash === hash ? -1 : (k.previousHashExpiresAt?.getTime() ?? 0),
+    // Flattened into one sequential string (a slice would keep its parent and cost an indirection per answer).
+    identityJson: flat(JSON.stringify(identity).slice(1, -1)),
+    cachedUntil: 0,
+    used: false,
+  };
+}
+
+function flat(s: string): string {
+  return Buffer.from(s, "utf8").toString("utf8");
 }
 
 // Cache misses that arrive together are looked up together: every hash missed during one turn of
@@ -107,12 +160,11 @@ async function runBatch(batch: Map<string, Waiter>): Promise<void> {
  * Synchronous on a cache hit; a promise only when the database must be asked.
  */
 export function lookupKeyByHash(hash: string, t: number): MaybePromise<KeyRecord | null> {
-  const entry = cacheGet(hash, t);
-  if (entry) return usableFor(entry.rec, hash, t);
-  return loadKeyRecord(hash).then((rec) => usableFor(rec, hash, t));
+  const rec = cacheGet(hash, t);
+  if (rec !== undefined) return usableFor(rec, t);
+  return loadKeyRecord(hash).then((rec) => usableFor(rec, t));
 }
 
-function usableFor(rec: KeyRecord | null, hash: string, t: number): KeyRecord | null {
-  if (rec?.viaPreviousToken && !(rec.key.previousHash === hash && rec.key.previousHashExpiresAt && rec.key.previousHashExpiresAt.getTime() > t)) return null;
-  return rec;
+function usableFor(rec: KeyRecord | null, t: number): KeyRecord | null {
+  return rec && rec.graceUntilMs >= 0 && rec.graceUntilMs <= t ? null : rec;
 }

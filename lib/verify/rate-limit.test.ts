@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
-import { RateLimiter } from "./rate-limit";
+import { RateLimiter, type RateLimitMode } from "./rate-limit";
+import { log } from "../log";
 
 const REDIS = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -21,49 +22,116 @@ function reachable(url: string): Promise<boolean> {
   });
 }
 const redisUp = await reachable(REDIS);
-if (!redisUp) console.warn(`[test] no Redis at ${REDIS}: the shared rate-limit test is skipped`);
+if (!redisUp) console.warn(`[test] no Redis at ${REDIS}: the shared rate-limit tests are skipped`);
 const ready = (l: RateLimiter) => vi.waitFor(() => expect(l.state()).toBe("shared"), { timeout: 5000 });
+const tick = () => new Promise((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const DAY = 86_400_000;
 
-describe("rate limits", () => {
-  const limiters: RateLimiter[] = [];
-  const make = (url?: string) => {
-    const l = new RateLimiter(url);
-    limiters.push(l);
-    return l;
-  };
-  afterAll(() => Promise.all(limiters.map((l) => l.close())));
+describe("rate limits on one instance", () => {
+  const W = 60_000;
+  const t0 = 1_700_000_040_000; // a window start (multiple of 60 s)
 
-  it("without Redis: exact within the instance, in clock-aligned windows", async () => {
-    const l = make();
-    const t = 1_700_000_000_000;
+  it("without Redis: exact within the instance", async () => {
+    const l = new RateLimiter();
     const results = [];
-    for (let i = 0; i < 5; i++) results.push(await l.consume("k", 3, 60_000, t));
+    for (let i = 0; i < 5; i++) results.push(await l.consume("k", 3, W, t0 + 1000));
     expect(results.map((r) => r.allowed)).toEqual([true, true, true, false, false]);
-    expect(results[0]).toMatchObject({ limit: 3, remaining: 2, windowSeconds: 60, resetAt: Math.ceil(t / 60_000) * 60_000 });
-    expect((await l.consume("k", 3, 60_000, t + 60_000)).allowed).toBe(true); // the next window
+    expect(results[0]).toMatchObject({ limit: 3, remaining: 2, windowSeconds: 60, resetAt: t0 + 2 * W });
   });
 
-  it.skipIf(!redisUp)("two instances sharing Redis stay within the limit together", async () => {
-    const a = make(REDIS);
-    const b = make(REDIS);
-    await ready(a);
-    await ready(b);
-    const key = `shared-${randomBytes(4).toString("hex")}`;
-    const now = Date.now();
+  it("slides: a burst straddling a window boundary never passes more than the limit", async () => {
+    const l = new RateLimiter();
     let allowed = 0;
-    for (let i = 0; i < 60; i++) if ((await (i % 2 ? a : b).consume(key, 20, 60_000, now)).allowed) allowed++;
-    expect(allowed).toBeGreaterThanOrEqual(20);
-    expect(allowed).toBeLessThanOrEqual(22); // within 10% of the limit
+    for (let i = 0; i < 10; i++) if ((await l.consume("k", 10, W, t0 + W - 100)).allowed) allowed++; // the last 100 ms of a window
+    for (let i = 0; i < 10; i++) if ((await l.consume("k", 10, W, t0 + W + 100)).allowed) allowed++; // the first 100 ms of the next
+    expect(allowed).toBe(10); // a fixed window would have let 20 through
+    const denied = await l.consume("k", 10, W, t0 + W + 100);
+    // 10·(1 − e/60 s) + 0 + 1 ≤ 10 once e ≥ 6 s: Retry-After is truthful for the sliding window.
+    expect(denied).toMatchObject({ allowed: false, remaining: 0, retryAt: t0 + W + 6000, resetAt: t0 + W + 6000 });
+    // Half way through the next window, half the previous window's count has slid out.
+    let later = 0;
+    for (let i = 0; i < 10; i++) if ((await l.consume("k", 10, W, t0 + W + W / 2)).allowed) later++;
+    expect(later).toBe(5);
+  });
+
+  it("starts over after a window without traffic", async () => {
+    const l = new RateLimiter();
+    for (let i = 0; i < 4; i++) await l.consume("k", 3, W, t0);
+    expect((await l.consume("k", 3, W, t0 + 3 * W)).allowed).toBe(true);
+  });
+});
+
+/** `count` requests spread round-robin over the limiters, `concurrency` at a time; the number allowed. */
+async function drive(limiters: RateLimiter[], key: string, limit: number, count: number, opts: { concurrency: number; pauseMs?: number }) {
+  let allowed = 0;
+  let i = 0;
+  while (i < count) {
+    const batch = [];
+    for (let c = 0; c < opts.concurrency && i < count; c++, i++) batch.push(limiters[i % limiters.length].consume(key, limit, DAY, Date.now()));
+    for (const d of await Promise.all(batch)) if (d.allowed) allowed++;
+    if (opts.pauseMs) await sleep(opts.pauseMs);
+    else await tick();
+  }
+  return allowed;
+}
+
+describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
+  const limiters: RateLimiter[] = [];
+  const make = async (n: number, mode: RateLimitMode = "local-first") => {
+    const made = Array.from({ length: n }, () => new RateLimiter(REDIS, mode));
+    limiters.push(...made);
+    for (const l of made) await ready(l);
+    return made;
+  };
+  afterAll(() => Promise.all(limiters.map((l) => l.close())));
+  const key = () => `test-${randomBytes(6).toString("hex")}`;
+
+  it("one instance alone is exact", async () => {
+    const [a] = await make(1);
+    expect(await drive([a], key(), 1000, 3000, { concurrency: 50 })).toBe(1000);
+  });
+
+  it.each([2, 3])("%i instances stay within 10 percent of the limit at a high rate", async (n) => {
+    const ls = await make(n);
+    const allowed = await drive(ls, key(), 2000, 6000, { concurrency: 60 });
+    expect(allowed).toBeGreaterThanOrEqual(2000);
+    expect(allowed).toBeLessThanOrEqual(2200);
+  });
+
+  it.each([2, 3])("%i instances stay within 10 percent of the limit at a trickle", async (n) => {
+    const ls = await make(n);
+    const allowed = await drive(ls, key(), 100, 160, { concurrency: 1, pauseMs: 7 });
+    expect(allowed).toBeGreaterThanOrEqual(100);
+    expect(allowed).toBeLessThanOrEqual(110);
+  });
+
+  it("most decisions are local: the count reaches Redis in batches", async () => {
+    const [a, b] = await make(2);
+    const k = key();
+    for (let i = 0; i < 500; i++) {
+      const d = (i % 2 ? a : b).consume(k, 100_000, DAY, Date.now());
+      if (i > 10) expect(d).not.toBeInstanceOf(Promise); // synchronous once each instance has read the count
+      await d;
+    }
+    await sleep(150);
+    expect(a.stats().unconfirmed + b.stats().unconfirmed).toBe(0);
+  });
+
+  it("RATE_LIMIT_MODE=exact decides every request in Redis: exact across instances", async () => {
+    const ls = await make(3, "exact");
+    expect(await drive(ls, key(), 500, 1500, { concurrency: 60 })).toBe(500);
   });
 
   it("falls back to local counts (and says so) when Redis does not answer", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const l = make("redis://127.0.0.1:6399"); // nothing listens there
+    const warn = vi.spyOn(log(), "warn").mockImplementation(() => {});
+    const l = new RateLimiter("redis://127.0.0.1:6399"); // nothing listens there
+    limiters.push(l);
     const now = Date.now();
     const r = [await l.consume("k", 1, 60_000, now), await l.consume("k", 1, 60_000, now)];
     expect(r.map((x) => x.allowed)).toEqual([true, false]);
     expect(l.state()).toBe("local-fallback");
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("Redis unavailable"));
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining("Redis unavailable")));
     warn.mockRestore();
   });
 });
@@ -71,26 +139,32 @@ describe("rate limits", () => {
 const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
 
 describe.skipIf(!hasRedisServer)("Redis outage", () => {
-  it("falls back while Redis is down and shares counts again when it returns", async () => {
-    const port = 6300 + Math.floor(Math.random() * 80);
+  it("falls back while Redis is down; when it returns (empty) the counts resume without a burst over the limit", async () => {
+    const port = 6390 + Math.floor(Math.random() * 8);
     const start = () => spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const info = vi.spyOn(log(), "info").mockImplementation(() => {});
+    const warn = vi.spyOn(log(), "warn").mockImplementation(() => {});
     let server: ChildProcess = start();
-    const l = new RateLimiter(`redis://127.0.0.1:${port}`);
+    const ls = [new RateLimiter(`redis://127.0.0.1:${port}`), new RateLimiter(`redis://127.0.0.1:${port}`)];
+    const k = `outage-${randomBytes(4).toString("hex")}`;
     try {
-      await ready(l);
+      for (const l of ls) await ready(l);
+      let allowed = await drive(ls, k, 200, 100, { concurrency: 10 });
+      await sleep(150); // synced
       server.kill("SIGKILL");
-      await vi.waitFor(() => expect(l.state()).toBe("local-fallback"), { timeout: 5000 });
-      expect((await l.consume("k", 5, 60_000, Date.now())).allowed).toBe(true); // still answers, locally
-      server = start();
-      await ready(l);
-      expect(log).toHaveBeenCalledWith(expect.stringContaining("Redis is back"));
+      await vi.waitFor(() => expect(ls.every((l) => l.state() === "local-fallback")).toBe(true), { timeout: 5000 });
+      allowed += await drive(ls, k, 200, 60, { concurrency: 10 }); // still answers, locally
+      server = start(); // a new Redis without the counts
+      for (const l of ls) await ready(l);
+      expect(info).toHaveBeenCalledWith(expect.stringContaining("Redis is back"));
+      allowed += await drive(ls, k, 200, 300, { concurrency: 10 });
+      expect(allowed).toBeGreaterThanOrEqual(200);
+      expect(allowed).toBeLessThanOrEqual(220);
     } finally {
-      await l.close();
+      await Promise.all(ls.map((l) => l.close()));
       server.kill("SIGKILL");
-      log.mockRestore();
+      info.mockRestore();
       warn.mockRestore();
     }
-  }, 20_000);
+  }, 30_000);
 });

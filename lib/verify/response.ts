@@ -16,7 +16,7 @@ export const verifyResponseSchema = z
     expiresAt: z.string().nullable().optional(),
     externalId: z.string().nullable().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
-    ratelimit: z.object({ limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Unix time (s) when the window resets.") }).optional(),
+    ratelimit: z.object({ limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Unix time (s) when the whole quota is back (the window slides); while remaining is 0, when the next request is allowed.") }).optional(),
   })
   .describe("Identity fields are present for every key that exists, whatever the code; absent for MALFORMED and NOT_FOUND.");
 

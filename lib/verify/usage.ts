@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { getDb, postgresClient } from "../db";
 import { ROLLUP_STATEMENT, rollupParams, rollupSql, type RollupEntry } from "./usage-rollups";
+import { log } from "../log";
 
 /**
  * `atMs`: epoch milliseconds (a Date per verification would cost the hot path an allocation).
@@ -38,7 +39,7 @@ const state: UsageState = (store[KEY] ??= { buffer: [], dropped: 0, failing: fal
 
 export function recordUsage(entry: UsageEntry): void {
   if (state.buffer.length >= MAX_BUFFERED) {
-    if (state.dropped++ % 10_000 === 0) console.warn(`[latchkey] usage buffer full: ${state.dropped} request-log entries dropped so far`);
+    if (state.dropped++ % 10_000 === 0) log().warn(`usage buffer full: ${state.dropped} request-log entries dropped so far`);
     return;
   }
   state.buffer.push(entry);
@@ -120,12 +121,12 @@ async function writeLastUse(uses: Map<string, LastUse>): Promise<void> {
 }
 
 function failed(e: unknown): void {
-  if (!state.failing) console.warn(`[latchkey] could not write usage (${(e as Error).message}); keeping ${state.buffer.length} entries and retrying`);
+  if (!state.failing) log().warn(`could not write usage (${(e as Error).message}); keeping ${state.buffer.length} entries and retrying`);
   state.failing = true;
 }
 
 function succeeded(): void {
-  if (state.failing) console.log("[latchkey] usage recording recovered");
+  if (state.failing) log().info("usage recording recovered");
   state.failing = false;
 }
 
@@ -189,7 +190,7 @@ export async function stopUsageFlusher(): Promise<void> {
   clearInterval(state.timer);
   state.timer = undefined;
   await flushUsage();
-  if (state.buffer.length) console.error(`[latchkey] stopping with ${state.buffer.length} request-log entries that could not be written`);
+  if (state.buffer.length) log().error(`stopping with ${state.buffer.length} request-log entries that could not be written`);
 }
 
 export function usageStats(): { buffered: number; dropped: number; failing: boolean } {

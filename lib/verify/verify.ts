@@ -1,7 +1,7 @@
 // Owns the verification core (no Next.js): given a parsed request, the client address and the
 // optional Authorization header, it answers status, headers and body exactly as PRODUCT.md says.
 import { rulesAllow } from "../keys/rules";
-import { effectiveStatus } from "../keys/key-status";
+import { statusAt } from "../keys/key-status";
 import type { KeyStatus } from "../keys/key-names";
 import { bearerToken } from "../http/bearer";
 import { hashToken, isWellFormedToken } from "../keys/token";
@@ -11,6 +11,8 @@ import { rateLimiter, type RateDecision } from "./rate-limit";
 import type { VerifyRequest } from "./request";
 import { recordUsage } from "./usage";
 import { after, type MaybePromise } from "../maybe-promise";
+import { eq } from "drizzle-orm";
+import { apiKeys, getDb, type ApiKey } from "../db";
 
 export type VerifyBody = {
   valid: boolean;
@@ -28,13 +30,6 @@ export type VerifyBody = {
   ratelimit?: { limit: number; remaining: number; reset: number };
 };
 
-export type VerifyOutcome = {
-  status: 200;
-  headers: Record<string, string>;
-  body: VerifyBody;
-  /** `body` already serialized, byte for byte `JSON.stringify(body)` (set for keys that exist). */
-  json?: string;
-};
 
 export type VerifyInput = {
   request: VerifyRequest;
@@ -49,7 +44,7 @@ const STATUS_CODES: Record<KeyStatus, VerifyCode | null> = { active: null, revok
 
 /** The first failing check of a key that exists, before rules, permissions and rate limit. */
 function statusCode(rec: KeyRecord, nowMs: number): VerifyCode | null {
-  return STATUS_CODES[effectiveStatus(rec.key, nowMs, rec.ownerRole !== null)];
+  return STATUS_CODES[statusAt(rec.status, rec.expiresAtMs, rec.ownerActive, nowMs)];
 }
 
 /** A verifier key: a live secret key whose owner's role lets it use keys:verify. */
@@ -57,100 +52,102 @@ function resolveVerifier(authorization: string, nowMs: number): MaybePromise<Key
   const token = bearerToken(authorization);
   if (!token || !isWellFormedToken(token)) return null;
   return after(lookupKeyByHash(hashToken(token), nowMs), (rec) =>
-    rec && rec.key.type === "secret" && !statusCode(rec, nowMs) && rec.effectivePermissions.includes("keys:verify") ? rec : null,
+    rec && rec.type === "secret" && !statusCode(rec, nowMs) && rec.effectivePermissions.includes("keys:verify") ? rec : null,
   );
-}
-
-// A key's identity fields are the same in every answer until the key changes (which replaces
-// its cached record), so they are serialized once per record and answers only splice in
-// valid, code and ratelimit.
-const IDENTITY_JSON = Symbol("identityJson");
-type WithIdentityJson = KeyRecord & { [IDENTITY_JSON]?: string };
-
-function bodyJson(rec: WithIdentityJson, body: VerifyBody): string {
-  const identityJson = (rec[IDENTITY_JSON] ??= JSON.stringify({ ...body, valid: undefined, code: undefined, ratelimit: undefined }).slice(1, -1));
-  const rate = body.ratelimit ? `,"ratelimit":${JSON.stringify(body.ratelimit)}` : "";
-  return `{"valid":${body.valid},"code":"${body.code}",${identityJson}${rate}}`;
-}
-
-function identity(rec: KeyRecord): VerifyBody {
-  const k = rec.key;
-  return {
-    valid: false,
-    code: "VALID",
-    keyId: k.id,
-    organizationId: k.organizationId,
-    ownerId: k.ownerId,
-    name: k.name,
-    type: k.type,
-    environment: k.environment,
-    permissions: rec.effectivePermissions,
-    expiresAt: k.expiresAt?.toISOString() ?? null,
-    externalId: k.externalId,
-    metadata: k.metadata,
-  };
 }
 
 function rateHeaders(d: RateDecision, now: number): Record<string, string> {
   const t = Math.max(0, Math.ceil((d.resetAt - now) / 1000));
   // IETF httpapi rate-limit headers draft: RateLimit-Policy (quota q per window w), RateLimit (remaining r, reset t).
+  // The window slides: t is when the whole quota is back, or while r is 0 when the next request fits.
   return { "RateLimit-Policy": `"key";q=${d.limit};w=${d.windowSeconds}`, RateLimit: `"key";r=${d.remaining};t=${t}` };
 }
 
-export type VerifyResult = VerifyOutcome & {
-  /** The key the token resolved to (null for MALFORMED / NOT_FOUND): the management API acts as it. */
+export type VerifyResult = {
+  status: 200;
+  code: VerifyCode;
+  headers: Record<string, string>;
+  /** The answer's body, serialized (byte for byte `JSON.stringify(body)`). */
+  json: string;
+  /** The answer's body as an object (parsed on demand: the endpoint only needs `json`). */
+  readonly body: VerifyBody;
+  /** The key the token resolved to (null for MALFORMED / NOT_FOUND). */
   record: KeyRecord | null;
+  /** The call carried a valid verifier key (exempt from the per-address failure budget). */
+  byVerifier: boolean;
 };
+
+class Verdict implements VerifyResult {
+  readonly status = 200 as const;
+  constructor(
+    readonly code: VerifyCode,
+    readonly json: string,
+    readonly headers: Record<string, string>,
+    readonly record: KeyRecord | null,
+    readonly byVerifier: boolean,
+  ) {}
+  get body(): VerifyBody {
+    return JSON.parse(this.json) as VerifyBody;
+  }
+}
+
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const notFound = (byVerifier: boolean) => new Verdict("NOT_FOUND", '{"valid":false,"code":"NOT_FOUND"}', NO_HEADERS, null, byVerifier);
+const malformed = (byVerifier: boolean) => new Verdict("MALFORMED", '{"valid":false,"code":"MALFORMED"}', NO_HEADERS, null, byVerifier);
 
 /** The code for an existing key, in the contract's order, with the rate decision when one was taken. */
 function decide(rec: KeyRecord, req: VerifyRequest, ip: string | null, nowMs: number): MaybePromise<{ code: VerifyCode; rate?: RateDecision }> {
-  const k = rec.key;
   const status = statusCode(rec, nowMs);
   if (status) return { code: status };
-  if (req.environment && req.environment !== k.environment) return { code: "ENVIRONMENT_MISMATCH" };
+  if (req.environment && req.environment !== rec.environment) return { code: "ENVIRONMENT_MISMATCH" };
   if (!rec.ipAllowed(ip)) return { code: "IP_NOT_ALLOWED" };
   if (!rulesAllow(rec.rules, req.method, req.path)) return { code: "RULE_DENIED" };
   if (req.permissions) for (const p of req.permissions) if (!rec.effectivePermissions.includes(p)) return { code: "INSUFFICIENT_PERMISSIONS" };
-  if (!k.rateLimit || !k.rateLimitWindowMs) return { code: "VALID" };
-  return after(rateLimiter().consume(k.id, k.rateLimit, k.rateLimitWindowMs, nowMs), (rate) => ({ code: rate.allowed ? "VALID" : "RATE_LIMITED", rate }));
+  if (!rec.rateLimit) return { code: "VALID" };
+  return after(rateLimiter().consume(rec.id, rec.rateLimit, rec.rateLimitWindowMs, nowMs), (rate) => ({ code: rate.allowed ? "VALID" : "RATE_LIMITED", rate }));
 }
 
 /**
- * Verifies a token and also returns the key it resolved to. Synchronous for a cached key without
- * Redis (the common case, and the one the benchmark measures); a promise when something must wait.
+ * Verifies a token. Synchronous for a cached key (the common case, and the one the benchmark
+ * measures); a promise when something must wait (a cache miss, a rate limit Redis must confirm).
  */
-export function verifyWithRecord(input: VerifyInput): MaybePromise<VerifyResult> {
+export function verifyKey(input: VerifyInput): MaybePromise<VerifyResult> {
   // Epoch milliseconds throughout: no Date object on the hot path.
   const nowMs = input.now ? input.now.getTime() : Date.now();
   const req = input.request;
-  if (!isWellFormedToken(req.key)) return { status: 200, headers: {}, body: { valid: false, code: "MALFORMED" }, record: null };
   const verifier = input.authorization ? resolveVerifier(input.authorization, nowMs) : null;
+  if (!isWellFormedToken(req.key)) return verifier === null ? malformed(false) : after(verifier, (v) => malformed(v !== null));
   return after(verifier, (verifier) =>
     after(lookupKeyByHash(hashToken(req.key), nowMs), (rec): MaybePromise<VerifyResult> => {
       // A verifier key sees only its own organization's keys.
-      if (!rec || (verifier && verifier.key.organizationId !== rec.key.organizationId)) {
-        return { status: 200, headers: {}, body: { valid: false, code: "NOT_FOUND" }, record: null };
-      }
+      if (!rec || (verifier && verifier.organizationId !== rec.organizationId)) return notFound(verifier !== null);
       const ip = verifier && req.ip ? req.ip : input.clientIp;
-      return after(decide(rec, req, ip, nowMs), ({ code, rate }) => answer(rec, req, input.clientIp, nowMs, code, rate));
+      return after(decide(rec, req, ip, nowMs), ({ code, rate }) => answer(rec, req, input.clientIp, nowMs, code, rate, verifier !== null));
     }),
   );
 }
 
-function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, code: VerifyCode, rate: RateDecision | undefined): VerifyResult {
+function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, code: VerifyCode, rate: RateDecision | undefined, byVerifier: boolean): VerifyResult {
   // Every verification of an existing key is recorded (buffered; written off this path).
-  recordUsage({ keyId: rec.key.id, organizationId: rec.key.organizationId, environment: rec.key.environment, permissions: req.permissions, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
-  const body = identity(rec);
-  body.valid = code === "VALID";
-  body.code = code;
-  let headers: Record<string, string> = {};
+  recordUsage({ keyId: rec.id, organizationId: rec.organizationId, environment: rec.environment, permissions: req.permissions, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
+  // The identity fields were serialized once per cached record: answers only splice in valid, code and ratelimit.
+  let json = `{"valid":${code === "VALID"},"code":"${code}",${rec.identityJson}}`;
+  let headers = NO_HEADERS;
   if (rate) {
-    body.ratelimit = { limit: rate.limit, remaining: rate.remaining, reset: Math.ceil(rate.resetAt / 1000) };
+    const reset = Math.ceil(rate.resetAt / 1000);
+    json = `{"valid":${code === "VALID"},"code":"${code}",${rec.identityJson},"ratelimit":{"limit":${rate.limit},"remaining":${rate.remaining},"reset":${reset}}}`;
     headers = rateHeaders(rate, nowMs);
-    if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.resetAt - nowMs) / 1000)));
+    if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.retryAt - nowMs) / 1000)));
   }
-  return { status: 200, headers, body, json: bodyJson(rec, body), record: rec };
+  return new Verdict(code, json, headers, rec, byVerifier);
 }
 
-/** The verification answer (the result also carries the resolved key, unused by most callers). */
-export const verifyKey: (input: VerifyInput) => MaybePromise<VerifyResult> = verifyWithRecord;
+/**
+ * The management API's door: verifies like the endpoint, then reads the key's full row (the cache
+ * keeps only what verification needs), since requests act as that key and its owner.
+ */
+export async function verifyWithRecord(input: VerifyInput): Promise<Omit<VerifyResult, "record"> & { record: { key: ApiKey } | null }> {
+  const out = await verifyKey(input);
+  const key = out.record ? (await getDb().select().from(apiKeys).where(eq(apiKeys.id, out.record.id)).limit(1))[0] : undefined;
+  return { status: out.status, code: out.code, headers: out.headers, json: out.json, body: out.body, byVerifier: out.byVerifier, record: key ? { key } : null };
+}

@@ -1,4 +1,5 @@
-// Seeds N active keys (and one rate-limited key) into DATABASE_URL and writes their tokens to a file.
+// Seeds N active keys (plus a key over its limit, a key with a limit it never reaches, and a verifier
+// key) into DATABASE_URL and writes their tokens to a file.
 import fs from "node:fs";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { apiKeys, closeDb, getDb, organizations } from "../../lib/db";
@@ -19,5 +20,10 @@ const valid = Array.from({ length: n }, () => generateToken("secret", "productio
 for (let i = 0; i < n; i += 1000) await getDb().insert(apiKeys).values(valid.slice(i, i + 1000).map((t, j) => row(t, `bench-${i + j}`)));
 const limited = generateToken("secret", "production");
 await getDb().insert(apiKeys).values(row(limited, "limited", { rateLimit: 1, rateLimitWindowMs: 86_400_000 }));
-fs.writeFileSync(out, JSON.stringify({ valid, limited }));
+// A limit the benchmark never reaches: every answer is VALID, and each one is counted.
+const limitedHigh = generateToken("secret", "production");
+await getDb().insert(apiKeys).values(row(limitedHigh, "limited high", { rateLimit: 2_000_000_000, rateLimitWindowMs: 60_000 }));
+const verifier = generateToken("secret", "production");
+await getDb().insert(apiKeys).values(row(verifier, "gateway", { permissions: ["keys:verify"] }));
+fs.writeFileSync(out, JSON.stringify({ valid, limited, limitedHigh, verifier }));
 await closeDb();

@@ -44,7 +44,7 @@ export type VerifyResponse = {
         limit: number;
         remaining: number;
         /**
-         * Unix time (s) when the window resets.
+         * Unix time (s) when the whole quota is back (the window slides); while remaining is 0, when the next request is allowed.
          */
         reset: number;
     };
@@ -1746,7 +1746,7 @@ export type VerifyKeyErrors = {
      */
     400: Problem;
     /**
-     * This client address sent requests too fast (VERIFY_MAX_RPS_PER_IP).
+     * This client address sent too many unknown or malformed keys (VERIFY_MAX_FAILURES_PER_IP a second); valid keys and callers with a verifier key are never refused.
      */
     429: Problem;
     /**
