@@ -118,6 +118,8 @@ async function handle<P>(req: Request, params: P, permission: KeyPermission, han
       return toResponse(problemResult("forbidden", `This key's rules do not allow ${method} ${url.pathname}.`, { code }), rateHeaders);
     case "INSUFFICIENT_PERMISSIONS":
       return toResponse(problemResult("forbidden", `This key lacks the ${permission} permission (or its owner's role no longer allows it).`, { code }), rateHeaders);
+    case "USAGE_EXCEEDED":
+      return toResponse(problemResult("rate-limited", "This key has no credits left for this request. Its credits are refilled or raised in Latchkey.", { code }), rateHeaders);
     case "RATE_LIMITED":
       return toResponse(problemResult("rate-limited", "This key is over its rate limit. Retry after the number of seconds in Retry-After.", { code }), rateHeaders);
     default:

@@ -96,3 +96,13 @@ export async function consumeCredits(holder: CreditHolder, cost: number, now: Da
   const remaining = Number(row?.remaining ?? 0);
   return { allowed: cost === 0 && remaining > 0, remaining };
 }
+
+/** Gives back credits taken for a request that another limit then refused (nothing consumed on a denial). */
+export async function refundCredits(holder: CreditHolder, cost: number): Promise<void> {
+  if (cost <= 0) return;
+  const t = holder.kind === "key" ? apiKeys : customers;
+  await getDb()
+    .update(t)
+    .set({ creditsRemaining: sql`${t.creditsRemaining} + ${cost}` })
+    .where(and(eq(t.id, holder.id), isNotNull(t.creditsRemaining)));
+}

@@ -10,6 +10,7 @@ import { isUniqueViolation } from "../error-translator";
 import { newId } from "../ids";
 import { requireAdmin } from "../orgs/roles";
 import { parseInput } from "../validation";
+import { publishKeyChange } from "../verify/invalidation";
 import { jsonObject, pageQuery, text } from "../primitives";
 import { creditColumns, creditsInputOf, creditsSchema } from "../credits/credits";
 
@@ -109,6 +110,13 @@ export async function createCustomer(ctx: OrgContext, raw: unknown): Promise<Cus
 
 /** Changes only the fields present in `raw` (PATCH). */
 export async function updateCustomer(ctx: OrgContext, customerId: string, raw: unknown): Promise<Customer> {
+  const updated = await writeCustomerUpdate(ctx, customerId, raw);
+  // Verification answers carry the customer and use its credits: every instance reloads the org's keys.
+  await publishKeyChange({ organizationIds: [ctx.org.id] });
+  return updated;
+}
+
+async function writeCustomerUpdate(ctx: OrgContext, customerId: string, raw: unknown): Promise<Customer> {
   requireAdmin(ctx.membership.role, "manage customers");
   const sent = new Set(Object.keys(raw && typeof raw === "object" ? raw : {}));
   const parsed = parseInput(updateCustomerSchema, raw);

@@ -10,6 +10,7 @@ export const VERIFY_CODES = [
   "IP_NOT_ALLOWED",
   "RULE_DENIED",
   "INSUFFICIENT_PERMISSIONS",
+  "USAGE_EXCEEDED",
   "RATE_LIMITED",
   "VALID",
 ] as const;

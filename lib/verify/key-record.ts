@@ -1,6 +1,7 @@
 // Owns the shape of a verifiable key as the cache holds it (no imports of the cache or the lookup).
 import type { ApiKey } from "../db";
 import type { RuleSet } from "../keys/rules";
+import type { CreditHolder } from "../credits/credits";
 
 /**
  * What verification needs of a key, and nothing else: about 0.5 KB per cached key. Identity fields
@@ -26,6 +27,8 @@ export type KeyRecord = {
   ipAllowed: (ip: string | null | undefined) => boolean;
   /** -1 when found by the current token; for the previous token, the end of its grace period (epoch ms; 0: none). */
   graceUntilMs: number;
+  /** Whose credits a verification takes (the key's own, else its customer's); null: no credit limit. */
+  credits: CreditHolder | null;
   /** The identity fields of every answer, serialized once: `"keyId":…,"metadata":{…}` (no braces). */
   identityJson: string;
   /** Set by the cache: when to ask the database again, and whether the record was used since eviction last came round. */

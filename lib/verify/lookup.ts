@@ -1,6 +1,6 @@
 // Owns resolving a token hash to everything verification needs (key, owner's role, parsed rules and allowlist).
 import { and, eq, or, sql } from "drizzle-orm";
-import { apiKeys, getDb, memberships, type ApiKey, type Role } from "../db";
+import { apiKeys, customers, getDb, memberships, type ApiKey, type Customer, type Role } from "../db";
 import { parseRules, type RuleSet } from "../keys/rules";
 import { compileAllowlist } from "../keys/ip-allowlist";
 import { cacheGeneration, cacheGet, cacheSet } from "./cache";
@@ -16,9 +16,10 @@ const preparedStore = globalThis as unknown as { [PREPARED]?: { db: unknown; que
 function prepare() {
   const hashes = sql.placeholder("hashes");
   return getDb()
-    .select({ key: apiKeys, ownerRole: memberships.role })
+    .select({ key: apiKeys, ownerRole: memberships.role, customer: customers })
     .from(apiKeys)
     .leftJoin(memberships, and(eq(memberships.organizationId, apiKeys.organizationId), eq(memberships.userId, apiKeys.ownerId)))
+    .leftJoin(customers, eq(customers.id, apiKeys.customerId))
     .where(or(sql`${apiKeys.hash} = any(${hashes}::text[])`, sql`${apiKeys.previousHash} = any(${hashes}::text[])`))
     .prepare("latchkey_lookup_keys");
 }
@@ -28,7 +29,7 @@ function lookupQuery() {
   return preparedStore[PREPARED]!.query;
 }
 
-export type KeyRow = { key: ApiKey; ownerRole: Role | null };
+export type KeyRow = { key: ApiKey; ownerRole: Role | null; customer?: Customer | null };
 type Row = KeyRow;
 
 // Shared pieces: thousands of keys hold the same permissions, no rules and no allowlist.
@@ -74,7 +75,10 @@ export function toRecord(row: Row, hash: string): KeyRecord {
     expiresAt: k.expiresAt?.toISOString() ?? null,
     externalId: k.externalId,
     metadata: k.metadata,
+    customer: row.customer ? { id: row.customer.id, externalId: row.customer.externalId, name: row.customer.name, metadata: row.customer.metadata } : null,
   };
+  // Credits: the key's own, else its customer's (shared by all the customer's keys).
+  const creditSource = k.creditsRemaining !== null ? { kind: "key" as const, row: k } : row.customer && row.customer.creditsRemaining !== null ? { kind: "customer" as const, row: row.customer } : null;
   return {
     id: k.id,
     organizationId,
@@ -89,6 +93,7 @@ export function toRecord(row: Row, hash: string): KeyRecord {
     rules,
     ipAllowed: k.ipAllowlist.length === 0 ? ALLOW_ALL : share(`a\0${k.ipAllowlist.join("\0")}`, () => compileAllowlist(k.ipAllowlist)),
     graceUntilMs: k.hash === hash ? -1 : (k.previousHashExpiresAt?.getTime() ?? 0),
+    credits: creditSource ? { kind: creditSource.kind, id: creditSource.row.id, refillInterval: creditSource.row.creditsRefillInterval, refillDay: creditSource.row.creditsRefillDay } : null,
     // Flattened into one sequential string (a slice would keep its parent and cost an indirection per answer).
     identityJson: flat(JSON.stringify(identity).slice(1, -1)),
     cachedUntil: 0,

@@ -17,6 +17,13 @@ export const verifyRequestSchema = z.object({
     .refine((p) => textProblem(p, true) === null, "path must not contain a NUL, other control characters or invalid Unicode") // the request log stores it
     .optional(),
   ip: z.string({ error: "ip must be a string" }).max(64).optional(),
+  cost: z
+    .number({ error: "cost must be a number" })
+    .int("cost must be a whole number")
+    .min(0, "cost must be 0 or more (0 only checks that credits are left)")
+    .max(1_000_000, "cost is at most 1000000")
+    .optional()
+    .describe("Credits this request takes from the key (or its customer); default 1, 0 only checks."),
 });
 export type VerifyRequest = z.infer<typeof verifyRequestSchema>;
 

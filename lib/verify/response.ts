@@ -16,6 +16,12 @@ export const verifyResponseSchema = z
     expiresAt: z.string().nullable().optional(),
     externalId: z.string().nullable().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    customer: z
+      .object({ id: z.string(), externalId: z.string(), name: z.string(), metadata: z.record(z.string(), z.unknown()) })
+      .nullable()
+      .optional()
+      .describe("The customer the key is scoped to (null: none)."),
+    credits: z.object({ remaining: z.number().int() }).optional().describe("For keys with credits (their own or their customer's): what is left after this request."),
     ratelimit: z.object({ limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Unix time (s) when the whole quota is back (the window slides); while remaining is 0, when the next request is allowed.") }).optional(),
   })
   .describe("Identity fields are present for every key that exists, whatever the code; absent for MALFORMED and NOT_FOUND.");

@@ -62,7 +62,7 @@ describe.each([
     expect(res.status).toBe(200);
     expect(json).toEqual({
       valid: true, code: "VALID", keyId: key.id, organizationId: org.id, ownerId: people.admin.id, name: "svc", type: "secret",
-      environment: "production", permissions: ["keys:read"], expiresAt: null, externalId: "cus_1", metadata: { plan: "pro" },
+      environment: "production", permissions: ["keys:read"], expiresAt: null, externalId: "cus_1", metadata: { plan: "pro" }, customer: null,
     });
   });
 

@@ -8,6 +8,7 @@ import { hashToken, isWellFormedToken } from "../keys/token";
 import type { VerifyCode } from "./codes";
 import { lookupKeyByHash, type KeyRecord } from "./lookup";
 import { rateLimiter, type RateDecision } from "./rate-limit";
+import { consumeCredits, refundCredits, type CreditHolder, type CreditOutcome } from "../credits/credits";
 import type { VerifyRequest } from "./request";
 import { recordUsage } from "./usage";
 import { after, type MaybePromise } from "../maybe-promise";
@@ -96,15 +97,32 @@ const notFound = (byVerifier: boolean) => new Verdict("NOT_FOUND", '{"valid":fal
 const malformed = (byVerifier: boolean) => new Verdict("MALFORMED", '{"valid":false,"code":"MALFORMED"}', NO_HEADERS, null, byVerifier);
 
 /** The code for an existing key, in the contract's order, with the rate decision when one was taken. */
-function decide(rec: KeyRecord, req: VerifyRequest, ip: string | null, nowMs: number): MaybePromise<{ code: VerifyCode; rate?: RateDecision }> {
+type Decision = { code: VerifyCode; rate?: RateDecision; credits?: CreditOutcome };
+
+function decide(rec: KeyRecord, req: VerifyRequest, ip: string | null, nowMs: number): MaybePromise<Decision> {
   const status = statusCode(rec, nowMs);
   if (status) return { code: status };
   if (req.environment && req.environment !== rec.environment) return { code: "ENVIRONMENT_MISMATCH" };
   if (!rec.ipAllowed(ip)) return { code: "IP_NOT_ALLOWED" };
   if (!rulesAllow(rec.rules, req.method, req.path)) return { code: "RULE_DENIED" };
   if (req.permissions) for (const p of req.permissions) if (!rec.effectivePermissions.includes(p)) return { code: "INSUFFICIENT_PERMISSIONS" };
+  if (rec.credits) return withCredits(rec, rec.credits, req.cost ?? 1, nowMs);
   if (!rec.rateLimit) return { code: "VALID" };
   return after(rateLimiter().consume(rec.id, rec.rateLimit, rec.rateLimitWindowMs, nowMs), (rate) => ({ code: rate.allowed ? "VALID" : "RATE_LIMITED", rate }));
+}
+
+/**
+ * Credits first (USAGE_EXCEEDED comes before RATE_LIMITED), taken atomically in PostgreSQL; then the
+ * rate limit. A request the rate limit refuses gets its credits back, so a denial consumes nothing.
+ */
+async function withCredits(rec: KeyRecord, holder: CreditHolder, cost: number, nowMs: number): Promise<Decision> {
+  const credits = await consumeCredits(holder, cost, new Date(nowMs));
+  if (!credits.allowed) return { code: "USAGE_EXCEEDED", credits };
+  if (!rec.rateLimit) return { code: "VALID", credits };
+  const rate = await rateLimiter().consume(rec.id, rec.rateLimit, rec.rateLimitWindowMs, nowMs);
+  if (rate.allowed) return { code: "VALID", rate, credits };
+  await refundCredits(holder, cost);
+  return { code: "RATE_LIMITED", rate, credits: { allowed: false, remaining: credits.remaining + cost } };
 }
 
 /**
@@ -122,12 +140,12 @@ export function verifyKey(input: VerifyInput): MaybePromise<VerifyResult> {
       // A verifier key sees only its own organization's keys.
       if (!rec || (verifier && verifier.organizationId !== rec.organizationId)) return notFound(verifier !== null);
       const ip = verifier && req.ip ? req.ip : input.clientIp;
-      return after(decide(rec, req, ip, nowMs), ({ code, rate }) => answer(rec, req, input.clientIp, nowMs, code, rate, verifier !== null));
+      return after(decide(rec, req, ip, nowMs), (d) => answer(rec, req, input.clientIp, nowMs, d, verifier !== null));
     }),
   );
 }
 
-function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, code: VerifyCode, rate: RateDecision | undefined, byVerifier: boolean): VerifyResult {
+function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, { code, rate, credits }: Decision, byVerifier: boolean): VerifyResult {
   // Every verification of an existing key is recorded (buffered; written off this path).
   recordUsage({ keyId: rec.id, organizationId: rec.organizationId, environment: rec.environment, permissions: req.permissions, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
   // The identity fields were serialized once per cached record: answers only splice in valid, code and ratelimit.
@@ -139,6 +157,7 @@ function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, now
     headers = rateHeaders(rate, nowMs);
     if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.retryAt - nowMs) / 1000)));
   }
+  if (credits) json = `${json.slice(0, -1)},"credits":{"remaining":${credits.remaining}}}`;
   return new Verdict(code, json, headers, rec, byVerifier);
 }
 

@@ -72,6 +72,9 @@ describe("verifyKey against Latchkey's verify core", () => {
     const { token: limited } = await createKey(owner, { name: "one a minute", rateLimit: { limit: 1, windowSeconds: 60 } });
     await check(limited, {}, "VALID");
     await check(limited, {}, "RATE_LIMITED");
+    const { token: metered } = await createKey(owner, { name: "one credit", credits: { remaining: 1 } });
+    await check(metered, {}, "VALID");
+    await check(metered, {}, "USAGE_EXCEEDED");
     expect(seen.get("RATE_LIMITED")).toMatchObject({ ratelimit: { limit: 1, remaining: 0 }, rateLimitHeaders: { "RateLimit-Policy": '"key";q=1;w=60' } });
     expect((seen.get("RATE_LIMITED") as { retryAfter: number }).retryAfter).toBeGreaterThan(0);
     const { token: leaving } = await createKey(await ctx("member"), { name: "member's" });

@@ -11,6 +11,10 @@ export type VerifyRequest = {
     method?: string;
     path?: string;
     ip?: string;
+    /**
+     * Credits this request takes from the key (or its customer); default 1, 0 only checks.
+     */
+    cost?: number;
 };
 
 /**
@@ -24,7 +28,7 @@ export type VerifyResponse = {
     /**
      * The first failing check, in this order; VALID when all pass.
      */
-    code: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'RATE_LIMITED' | 'VALID';
+    code: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'USAGE_EXCEEDED' | 'RATE_LIMITED' | 'VALID';
     keyId?: string;
     organizationId?: string;
     ownerId?: string | null;
@@ -39,6 +43,23 @@ export type VerifyResponse = {
     externalId?: string | null;
     metadata?: {
         [key: string]: unknown;
+    };
+    /**
+     * The customer the key is scoped to (null: none).
+     */
+    customer?: {
+        id: string;
+        externalId: string;
+        name: string;
+        metadata: {
+            [key: string]: unknown;
+        };
+    } | null;
+    /**
+     * For keys with credits (their own or their customer's): what is left after this request.
+     */
+    credits?: {
+        remaining: number;
     };
     ratelimit?: {
         limit: number;
@@ -365,7 +386,7 @@ export type RequestLogPage = {
          * ISO 8601 date-time
          */
         at: string;
-        code: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'RATE_LIMITED' | 'VALID';
+        code: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'USAGE_EXCEEDED' | 'RATE_LIMITED' | 'VALID';
         ip: string | null;
         method: string | null;
         path: string | null;
@@ -1283,7 +1304,7 @@ export type ListKeyLogsData = {
         id: string;
     };
     query?: {
-        code?: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'RATE_LIMITED' | 'VALID';
+        code?: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'USAGE_EXCEEDED' | 'RATE_LIMITED' | 'VALID';
         since?: string;
         page?: number;
         perPage?: number;
@@ -1628,7 +1649,7 @@ export type GetVerificationAnalyticsData = {
          */
         keyId?: string;
         environment?: 'production' | 'staging' | 'development';
-        outcome?: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'RATE_LIMITED' | 'VALID';
+        outcome?: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'USAGE_EXCEEDED' | 'RATE_LIMITED' | 'VALID';
     };
     url: '/api/v1/analytics/verifications';
 };
