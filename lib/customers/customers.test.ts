@@ -36,6 +36,8 @@ describe("customers", () => {
     const acme = await createCustomer(owner, { externalId: "acme", name: "Acme", metadata: {} });
     const { key } = await createKey(owner, { name: "acme billing", customerId: acme.id });
     await createKey(owner, { name: "unscoped" });
+    expect((await getCustomer(owner, acme.id)).keyCount).toBe(1);
+    expect((await listCustomers(owner, q())).rows.find((c) => c.id === acme.id)?.keyCount).toBe(1);
     const view = toKeyView(owner.membership, await getKey(owner, key.id));
     expect(view.customer).toEqual({ id: acme.id, name: "Acme", externalId: "acme" });
     expect((await listKeys(owner, keyListQuerySchema.parse({ customer: acme.id }))).rows.map((r) => r.name)).toEqual(["acme billing"]);

@@ -37,7 +37,8 @@ export type CustomerRow = Customer & { keyCount: number };
 
 const auditView = (c: Customer) => ({ externalId: c.externalId, name: c.name, metadata: c.metadata, credits: creditsInputOf(c) });
 
-const keyCount = sql<number>`(select count(*)::int from ${apiKeys} where ${apiKeys.customerId} = ${customers.id})`;
+// Written out in full: inside a select from "customer", drizzle leaves column names unqualified.
+const keyCount = sql<number>`(select count(*)::int from "api_key" k where k."customer_id" = "customer"."id")`;
 
 export async function listCustomers(ctx: OrgContext, q: CustomerListQuery): Promise<{ rows: CustomerRow[]; total: number }> {
   const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,0 +1,68 @@
+// Customers and credits as an admin uses them: add a customer, give it credits, scope a key to it,
+// see verification name the customer and stop at the credits, and be told why it cannot be deleted.
+import { expect, test } from "@playwright/test";
+import { signUp, snap } from "./helpers";
+
+test("customers: add, scope a key with credits, verify until the credits run out, refuse deleting a customer with keys", async ({ browser }, info) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signUp(page, "Cora Customer", `cora-${Date.now()}@example.com`);
+  const keysUrl = page.url();
+
+  // Empty state, then a customer with 2 credits shared by its keys.
+  await page.getByRole("link", { name: "Customers" }).click();
+  await expect(page.getByText("No customers yet.")).toBeVisible();
+  await page.getByRole("button", { name: "Add customer" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill("Acme Inc.");
+  await dialog.getByLabel("External ID").fill("acme-42");
+  await dialog.getByLabel("Remaining").fill("2");
+  await dialog.getByRole("button", { name: "Add customer" }).click();
+  await expect(page.getByRole("heading", { name: "Acme Inc." })).toBeVisible();
+  await expect(page.getByText("2 credits left, shared by the customer's keys")).toBeVisible();
+  const customerUrl = page.url();
+
+  // A duplicate external ID is named at its field.
+  await page.getByRole("link", { name: "Customers", exact: true }).first().click();
+  await page.getByRole("button", { name: "Add customer" }).click();
+  await page.getByRole("dialog").getByLabel("Name").fill("Acme again");
+  await page.getByRole("dialog").getByLabel("External ID").fill("acme-42");
+  await page.getByRole("dialog").getByRole("button", { name: "Add customer" }).click();
+  await expect(page.getByRole("dialog").getByText("already has this external ID")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("link", { name: "Acme Inc." })).toBeVisible();
+  await snap(page, info, "customers-01-list");
+
+  // A key scoped to the customer, from the key form.
+  await page.goto(keysUrl);
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const form = page.getByRole("dialog");
+  await form.getByRole("textbox", { name: "Name" }).fill("Acme integration");
+  await form.getByLabel("Customer").selectOption({ label: "Acme Inc. (acme-42)" });
+  await form.getByRole("button", { name: "Create", exact: true }).click();
+  const token = await form.getByTestId("new-token").inputValue();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("row", { name: /Acme integration/ }).getByRole("link", { name: "Acme Inc." })).toBeVisible();
+
+  // Verification names the customer and takes its credits; the third request is USAGE_EXCEEDED.
+  const verify = async () => (await page.request.post("/api/v1/keys/verify", { data: { key: token } })).json();
+  expect(await verify()).toMatchObject({ valid: true, customer: { externalId: "acme-42", name: "Acme Inc." }, credits: { remaining: 1 } });
+  expect(await verify()).toMatchObject({ valid: true, credits: { remaining: 0 } });
+  expect(await verify()).toMatchObject({ valid: false, code: "USAGE_EXCEEDED" });
+
+  // The customer page lists the key; deleting is refused and says why.
+  await page.goto(customerUrl);
+  await expect(page.getByText("0 credits left")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Acme integration" })).toBeVisible();
+  await page.getByRole("button", { name: "Delete customer" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText("1 key is scoped to this customer");
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete customer" }).click();
+  await expect(page.getByText(/still has 1 key/).first()).toBeVisible();
+  await snap(page, info, "customers-02-page");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await snap(page, info, "customers-03-phone-dark");
+  await context.close();
+});
