@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createKey } from "@/lib/keys/lifecycle";
 import { flushUsage, recordUsage } from "@/lib/verify/usage";
 import { makeTeam, uniq } from "@/test/factories";
+import { restRoute } from "@/lib/api/with-api-key";
+import type { Operation } from "@/lib/ops/operation";
+import { verificationAnalyticsOp } from "./operations";
 import { analyticsKeyOptions, orgAnalytics, verificationAnalytics, verificationAnalyticsQuerySchema } from "./verifications";
 
 const HOUR = 3_600_000;
@@ -92,5 +95,40 @@ describe("verification analytics", () => {
     expect(err({ granularity: "week" })).toEqual(["granularity"]);
     expect(err({ outcome: "NOPE" })).toEqual(["outcome"]);
     expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z", granularity: "minute" })).toBeNull();
+  });
+});
+
+describe("GET /api/v1/analytics/verifications", () => {
+  const get = async (token: string, query: string) => {
+    const res = await restRoute(verificationAnalyticsOp as unknown as Operation)(
+      new Request(`http://latchkey.test/api/v1/analytics/verifications${query}`, { headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve({}) },
+    );
+    return { status: res.status, body: (await res.json()) as { data?: { outcome: string; count: number }[]; field?: string; code?: string } };
+  };
+
+  it("needs analytics:read, answers only the key's organization, and names a bad parameter", async () => {
+    const { owner, prod, foreign, now } = await seeded();
+    const reader = await createKey(owner, { name: `analytics ${uniq()}`, permissions: ["analytics:read"] });
+    const without = await createKey(owner, { name: `no analytics ${uniq()}`, permissions: ["keys:read"] });
+    const q = `?from=${new Date(now - 3 * HOUR).toISOString()}&to=${new Date(now + 1000).toISOString()}`;
+    const ok = await get(reader.token, q);
+    expect(ok.status).toBe(200);
+    expect(ok.body.data!.reduce((n, r) => n + r.count, 0)).toBe(49);
+    expect((await get(reader.token, `${q}&keyId=${prod.id}&outcome=VALID`)).body.data!.reduce((n, r) => n + r.count, 0)).toBe(40);
+    // Another organization's key id reads as nothing (never its counts).
+    expect((await get(reader.token, `${q}&keyId=${foreign.id}`)).body.data).toEqual([]);
+    expect(await get(without.token, q)).toMatchObject({ status: 403, body: { code: "INSUFFICIENT_PERMISSIONS" } });
+    expect(await get(reader.token, `?from=${new Date(now).toISOString()}&to=${new Date(now - HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "from" } });
+    expect(await get(reader.token, `?granularity=minute&from=${new Date(now - 8 * 24 * HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "granularity" } });
+    expect(await get(reader.token, `?keyId=%00`)).toMatchObject({ status: 400, body: { field: "keyId" } });
+  });
+
+  it("a member's and a viewer's keys may hold analytics:read (every member reads the dashboard)", async () => {
+    const { ctx } = await makeTeam();
+    for (const role of ["member", "viewer"] as const) {
+      const k = await createKey(await ctx("owner"), { name: `${role} reader ${uniq()}`, ownerId: (await ctx(role)).membership.userId, permissions: ["analytics:read"] }).catch((e: Error) => e);
+      expect(k).not.toBeInstanceOf(Error);
+    }
   });
 });
