@@ -7,6 +7,7 @@ import { fieldError } from "../errors";
 import { parseInput } from "../validation";
 import { requireAdmin } from "../orgs/roles";
 import type { OrgContext } from "../context";
+import { requireRecentAuth } from "../auth/reauth";
 import { GRACE_PERIODS, type GracePeriod } from "./grace";
 
 export type KeyPolicy = { requireExpiry: boolean; maxLifetimeDays: number | null; defaultGrace: GracePeriod };
@@ -43,6 +44,7 @@ export function checkExpiryAgainstPolicy(policy: KeyPolicy, expiresAt: Date | nu
 export async function updateKeyPolicy(ctx: OrgContext, input: unknown): Promise<KeyPolicy> {
   requireAdmin(ctx.membership.role, "change the key policy");
   const data = parseInput(policySchema, input);
+  requireRecentAuth(ctx.actor);
   return getDb().transaction(async (tx) => {
     const [org] = await tx
       .update(organizations)
