@@ -2,13 +2,13 @@
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
-import { useAction } from "@/components/ui/use-action";
+import { useReauthAction } from "@/components/auth/reauth-dialog";
 import { updatePolicyAction } from "@/app/_actions/keys";
 import { GRACE_LABELS, GRACE_PERIODS } from "@/lib/keys/grace";
 import type { KeyPolicy } from "@/lib/keys/policy";
 
 export function KeyPolicyForm({ slug, policy, canEdit }: { slug: string; policy: KeyPolicy; canEdit: boolean }) {
-  const save = useAction(updatePolicyAction);
+  const save = useReauthAction(updatePolicyAction);
   return (
     <Card>
       <form
@@ -48,6 +48,7 @@ export function KeyPolicyForm({ slug, policy, canEdit }: { slug: string; policy:
           </div>
         )}
       </form>
+      {save.dialog}
     </Card>
   );
 }
