@@ -19,15 +19,14 @@ export default async function GeneralSettingsPage({ params }: { params: Promise<
         name={ctx.org.name}
         canEdit={isAdminRole(ctx.membership.role)}
         isPersonal={ctx.org.personalForUserId === ctx.membership.userId}
-      />
-      <div className="mt-6">
+      >
         <TwoFactorRequirement
           slug={ctx.org.slug}
           required={ctx.org.requireTwoFactor}
           canEdit={isAdminRole(ctx.membership.role)}
           selfHasTwoFactor={Boolean(user.totpEnabledAt)}
         />
-      </div>
+      </OrganizationSettings>
     </>
   );
 }
