@@ -16,7 +16,9 @@ CREATE TABLE "user_session" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "api_key" ADD COLUMN "token_sealed" text;--> statement-breakpoint
 ALTER TABLE "organization" ADD COLUMN "require_two_factor" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "organization" ADD COLUMN "key_recoverable" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "user" ADD COLUMN "totp_secret" text;--> statement-breakpoint
 ALTER TABLE "user" ADD COLUMN "totp_pending_secret" text;--> statement-breakpoint
 ALTER TABLE "user" ADD COLUMN "totp_enabled_at" timestamp with time zone;--> statement-breakpoint

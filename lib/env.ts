@@ -36,6 +36,12 @@ const envSchema = z
     REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
     USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     VERIFY_MAX_RPS_PER_IP: z.coerce.number().int().min(1).default(2000),
+    LATCHKEY_ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => /^[0-9a-f]{64}$/i.test(v.trim()) || Buffer.from(v.trim(), "base64").length === 32, "must be 32 bytes, base64 or hex (`openssl rand -base64 32`)")
+        .optional(),
+    ),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -9,6 +9,7 @@ import {
   changeKeysOp,
   createKeyOp,
   removePermissionOp,
+  revealKeyOp,
   rollKeyOp,
   transferKeysOp,
   updateKeyOp,
@@ -40,6 +41,9 @@ export const keyStatusAction = opAction(changeKeysOp, (ctx, changed) => {
 
 export const addPermissionAction = opAction(addPermissionOp, refresh);
 export const removePermissionAction = opAction(removePermissionOp, refresh);
+
+/** The token goes to the browser of the person who asked, once per click, never into a page. */
+export const revealKeyAction = opAction(revealKeyOp, (_ctx, { token }) => ({ token }));
 
 export const updatePolicyAction = opAction(updateKeyPolicyOp, (ctx, policy) => {
   refresh(ctx);

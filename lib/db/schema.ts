@@ -135,6 +135,8 @@ export const organizations = pgTable("organization", {
   keyDefaultGrace: text("key_default_grace", { enum: GRACE_PERIODS }).notNull().default("12h"),
   /** Members must have two-factor authentication to open the organization in the console. */
   requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+  /** Recoverable keys: new secret tokens are also kept encrypted (LATCHKEY_ENCRYPTION_KEY) for "Copy key". */
+  keyRecoverable: boolean("key_recoverable").notNull().default(false),
   createdAt: createdAt(),
 });
 export type Organization = typeof organizations.$inferSelect;
@@ -223,6 +225,8 @@ export const apiKeys = pgTable(
     previousHashExpiresAt: timestamp("previous_hash_expires_at", { withTimezone: true, mode: "date" }),
     /** Public keys only: their token is not a secret and stays visible to members. */
     publicToken: text("public_token"),
+    /** Recoverable secret keys only: the token, AES-256-GCM encrypted (lib/keys/recoverable.ts). */
+    tokenSealed: text("token_sealed"),
     status: keyStatusEnum("status").notNull().default("active"),
     permissions: text("permissions").array().notNull().default([]),
     rules: text("rules"),

@@ -15,6 +15,8 @@ export type KeyView = {
   last4: string;
   /** Public keys only. */
   publicToken: string | null;
+  /** Secret keys whose token is kept encrypted (recoverable keys): "Copy key" after re-authentication. */
+  recoverable: boolean;
   status: KeyStatus;
   ownerId: string | null;
   ownerLabel: string | null;
@@ -54,6 +56,7 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     prefix: k.prefix,
     last4: k.last4,
     publicToken: k.type === "public" ? k.publicToken : null,
+    recoverable: k.type === "secret" && k.tokenSealed !== null,
     status: effectiveStatus(k, now, k.ownerRole !== null),
     ownerId: k.ownerId,
     ownerLabel: k.ownerEmail ?? k.ownerName,
