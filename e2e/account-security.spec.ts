@@ -1,7 +1,7 @@
 // Two-factor sign-in, backup codes, sessions and the organization's two-factor requirement.
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { generateSync } from "otplib";
-import { PASSWORD, signIn, signUp, snap } from "./helpers";
+import { PASSWORD, createKeyInUi, signIn, signUp, snap } from "./helpers";
 
 /** A TOTP code `steps` periods from now (each period's code is accepted once). */
 const totp = (secret: string, steps = 0) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
@@ -17,6 +17,19 @@ async function signInWithCode(page: Page, email: string, code: string) {
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
   await page.getByLabel("Authentication code").fill(code);
   await page.getByRole("button", { name: "Verify" }).click();
+}
+
+/** Answers the "Confirm it's you" dialog (a wrong answer first, to see it refused). */
+async function reauth(page: Page, info: TestInfo, credential: string, shot?: string) {
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+  await expect(dialog).toBeVisible();
+  if (shot) await snap(page, info, shot);
+  await dialog.getByLabel("Password or authentication code").fill("not it");
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(dialog.getByText(/is not correct/)).toBeVisible();
+  await dialog.getByLabel("Password or authentication code").fill(credential);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(dialog).toBeHidden();
 }
 
 /** Light and dark, desktop and phone. */
@@ -114,7 +127,10 @@ test("TOTP set-up, sign-in with a code and a backup code, sessions, org requirem
   const link = await alice.getByLabel("Invitation link").inputValue();
   await alice.getByRole("button", { name: "Done" }).click();
   await alice.goto(`/orgs/${slug}/settings`);
+  // A sensitive change: past the (e2e: 5-second) window, it asks to confirm with a code, then goes on.
+  await alice.waitForTimeout(6_000);
   await alice.getByRole("button", { name: "Require two-factor authentication" }).click();
+  await reauth(alice, info, codes[3], "07a-reauth-dialog");
   await expect(alice.getByTestId("two-factor-requirement")).toHaveText("Required of every member");
   await snapAll(alice, info, "07-org-requirement");
 
@@ -144,4 +160,62 @@ test("TOTP set-up, sign-in with a code and a backup code, sessions, org requirem
   // The audit log records the policy change.
   await alice.goto(`/orgs/${slug}/settings/audit-log`);
   await expect(alice.getByRole("table").getByText("policy.two_factor_updated", { exact: true })).toBeVisible();
+});
+
+test("recoverable keys: off by default, turned on after re-authentication, Copy key audited, turned off deletes them", async ({ page }, info) => {
+  test.setTimeout(120_000);
+  await signUp(page, "Carol Keys", "carol-keys@example.com");
+  const slug = page.url().split("/orgs/")[1].split("/")[0];
+  const before = await createKeyInUi(page, "made-while-off", []);
+  expect(before).toMatch(/^sk_/);
+
+  await page.goto(`/orgs/${slug}/settings/key-policy`);
+  await expect(page.getByLabel("Recoverable keys")).not.toBeChecked();
+  await page.waitForTimeout(6_000);
+  await page.getByLabel("Recoverable keys").check();
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await reauth(page, info, PASSWORD);
+  await expect(page.getByText("Key policy saved").first()).toBeVisible();
+  await snapAll(page, info, "10-key-policy-recoverable");
+
+  await page.goto(`/orgs/${slug}/settings/api-keys`);
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("textbox", { name: "Name" }).fill("recoverable-one");
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  const token = await dialog.getByTestId("new-token").inputValue();
+  await expect(dialog.getByText("Your organization keeps keys recoverable")).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  // "Copy key" from the row's menu asks to confirm, then shows the same token.
+  await page.waitForTimeout(6_000);
+  await page.getByRole("button", { name: "Actions for recoverable-one" }).click();
+  await page.getByRole("menuitem", { name: "Copy key…" }).click();
+  await reauth(page, info, PASSWORD);
+  await expect(page.getByTestId("revealed-token")).toHaveValue(token);
+  await snapAll(page, info, "11-key-revealed");
+  await page.getByRole("button", { name: "Done" }).click();
+  // A key made while the setting was off has no "Copy key" and says why.
+  await expect(page.getByRole("button", { name: "Actions for made-while-off" })).toBeVisible();
+  await page.getByRole("button", { name: "Actions for made-while-off" }).click();
+  await expect(page.getByRole("menuitem", { name: "Copy key…" })).toHaveCount(0);
+  await page.keyboard.press("Escape");
+  await page.getByRole("link", { name: "made-while-off" }).click();
+  await expect(page.getByText("Created while recoverable keys were off")).toBeVisible();
+
+  // The reveal is in the audit log.
+  await page.goto(`/orgs/${slug}/settings/audit-log`);
+  await expect(page.getByRole("table").getByText("key.revealed", { exact: true })).toBeVisible();
+
+  // Turning it off asks first, then the key page no longer offers "Copy key".
+  await page.goto(`/orgs/${slug}/settings/key-policy`);
+  await page.getByLabel("Recoverable keys").uncheck();
+  await page.waitForTimeout(6_000);
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Turn off and save" }).click();
+  await reauth(page, info, PASSWORD);
+  await expect(page.getByText("Key policy saved").first()).toBeVisible();
+  await page.goto(`/orgs/${slug}/settings/api-keys`);
+  await page.getByRole("link", { name: "recoverable-one" }).click();
+  await expect(page.getByRole("button", { name: "Copy key", exact: true })).toHaveCount(0);
 });

@@ -42,6 +42,7 @@ const envSchema = z
         .refine((v) => /^[0-9a-f]{64}$/i.test(v.trim()) || Buffer.from(v.trim(), "base64").length === 32, "must be 32 bytes, base64 or hex (`openssl rand -base64 32`)")
         .optional(),
     ),
+    REAUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {

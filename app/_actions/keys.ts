@@ -21,7 +21,7 @@ const refresh = (ctx: OrgContext) => revalidatePath(`/orgs/${ctx.org.slug}/setti
 /** Returns the token once; it is never stored, logged or sent again. */
 export const createKeyAction = opAction(createKeyOp, (ctx, { key, token }) => {
   refresh(ctx);
-  return { keyId: key.id, name: key.name, type: key.type, token };
+  return { keyId: key.id, name: key.name, type: key.type, token, recoverable: key.tokenSealed !== null };
 });
 
 export const updateKeyAction = opAction(updateKeyOp, (ctx, key) => {
@@ -31,7 +31,7 @@ export const updateKeyAction = opAction(updateKeyOp, (ctx, key) => {
 
 export const rollKeyAction = opAction(rollKeyOp, (ctx, { key, token }) => {
   refresh(ctx);
-  return { keyId: key.id, name: key.name, type: key.type, token, previousTokenValidUntil: key.previousHash ? key.previousHashExpiresAt?.toISOString() ?? null : null };
+  return { keyId: key.id, name: key.name, type: key.type, token, recoverable: key.tokenSealed !== null, previousTokenValidUntil: key.previousHash ? key.previousHashExpiresAt?.toISOString() ?? null : null };
 });
 
 export const keyStatusAction = opAction(changeKeysOp, (ctx, changed) => {

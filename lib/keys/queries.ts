@@ -39,6 +39,8 @@ export type KeyRow = ApiKey & {
   orgSlug: string;
   orgName: string;
   orgDefaultGrace: GracePeriod;
+  /** The organization keeps new secret tokens recoverable. */
+  orgKeyRecoverable: boolean;
 };
 
 const WEEK_MS = 7 * 86_400_000;
@@ -89,7 +91,7 @@ async function queryKeys(scope: SQL, query: KeyListQuery, now: Date): Promise<{ 
   const db = getDb();
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace })
+      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace, orgKeyRecoverable: organizations.keyRecoverable })
       .from(apiKeys)
       .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
       .leftJoin(memberships, ownerMembership)
@@ -128,5 +130,5 @@ export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
         .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, key.organizationId)))
         .where(eq(users.id, key.ownerId))
     : [];
-  return { ...key, ownerEmail: owner?.email ?? null, ownerName: owner?.name ?? null, ownerRole: owner?.role ?? null, orgSlug: ctx.org.slug, orgName: ctx.org.name, orgDefaultGrace: ctx.org.keyDefaultGrace };
+  return { ...key, ownerEmail: owner?.email ?? null, ownerName: owner?.name ?? null, ownerRole: owner?.role ?? null, orgSlug: ctx.org.slug, orgName: ctx.org.name, orgDefaultGrace: ctx.org.keyDefaultGrace, orgKeyRecoverable: ctx.org.keyRecoverable };
 }

@@ -37,6 +37,7 @@ export type KeyView = {
   orgSlug: string;
   orgName: string;
   orgDefaultGrace: GracePeriod;
+  orgKeyRecoverable: boolean;
   canManage: boolean;
   /** Deleting stays possible after revocation (for those who could manage the key). */
   canDelete: boolean;
@@ -76,6 +77,7 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     orgSlug: k.orgSlug,
     orgName: k.orgName,
     orgDefaultGrace: k.orgDefaultGrace,
+    orgKeyRecoverable: k.orgKeyRecoverable,
     canManage: canManageKey(viewer, k) && k.status !== "revoked",
     canDelete: canManageKey(viewer, k),
   };
