@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NotFoundError, ReauthRequiredError } from "@/lib/errors";
-import { createSession, endSession, findSession, listSessions, reauthenticate } from "./sessions";
+import { createSession, endSession, findSession, listSessions, purgeIdleSessions, reauthenticate, SESSION_IDLE_MS } from "./sessions";
 import { signOutEverywhere } from "./profile";
 import { REAUTH_WINDOW_MS, requireRecentAuth } from "./reauth";
 import { actorOf, makeUser } from "@/test/factories";
@@ -33,6 +33,15 @@ describe("sessions", () => {
     await createSession(user.id, { ip: null, userAgent: null });
     await signOutEverywhere(user);
     expect(await listSessions(user.id, null)).toHaveLength(0);
+  });
+
+  it("a session idle for more than 30 days is over and purged", async () => {
+    const user = await makeUser("Ses");
+    const old = await createSession(user.id, { ip: null, userAgent: null }, new Date(Date.now() - SESSION_IDLE_MS - 60_000));
+    const fresh = await createSession(user.id, { ip: null, userAgent: null });
+    expect(await findSession(user.id, old.id)).toBeUndefined();
+    expect(await purgeIdleSessions()).toBeGreaterThanOrEqual(1);
+    expect((await listSessions(user.id, null)).map((s) => s.id)).toEqual([fresh.id]);
   });
 
   it("sensitive actions need an authentication within the last 10 minutes; re-authenticating renews it", async () => {

@@ -7,6 +7,9 @@ import { NotFoundError } from "../errors";
 import { randomBase62 } from "../ids";
 import { verifyOwnCredential } from "./two-factor";
 
+/** Auth.js's session cookie lasts 30 days from the last visit: a session idle longer is over. */
+export const SESSION_IDLE_MS = 30 * 86_400_000;
+
 /** last_seen_at is written at most this often, so a busy page does not write on every request. */
 const TOUCH_EVERY_MS = 5 * 60_000;
 
@@ -20,9 +23,19 @@ export async function createSession(userId: string, meta: SessionMeta, now = new
   return row;
 }
 
-/** The live session `id` of `userId`, or undefined once it was signed out. */
-export async function findSession(userId: string, id: string): Promise<UserSession | undefined> {
-  return getDb().query.userSessions.findFirst({ where: and(eq(userSessions.id, id), eq(userSessions.userId, userId)) });
+/** The live session `id` of `userId`, or undefined once it was signed out (or idle too long). */
+export async function findSession(userId: string, id: string, now = new Date()): Promise<UserSession | undefined> {
+  const row = await getDb().query.userSessions.findFirst({ where: and(eq(userSessions.id, id), eq(userSessions.userId, userId)) });
+  return row && now.getTime() - row.lastSeenAt.getTime() <= SESSION_IDLE_MS ? row : undefined;
+}
+
+/** Deletes sessions idle past the cookie's lifetime (run hourly); returns how many. */
+export async function purgeIdleSessions(now = new Date()): Promise<number> {
+  const gone = await getDb()
+    .delete(userSessions)
+    .where(lt(userSessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS)))
+    .returning({ id: userSessions.id });
+  return gone.length;
 }
 
 export async function touchSession(session: UserSession, ip: string | null, now = new Date()): Promise<void> {
