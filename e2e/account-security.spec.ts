@@ -219,3 +219,40 @@ test("recoverable keys: off by default, turned on after re-authentication, Copy 
   await page.getByRole("link", { name: "recoverable-one" }).click();
   await expect(page.getByRole("button", { name: "Copy key", exact: true })).toHaveCount(0);
 });
+
+test("passkey as a second factor with Chromium's virtual authenticator", async ({ browser }, info) => {
+  test.setTimeout(120_000);
+  // WebAuthn needs a domain (not an IP address) as relying party: use localhost.
+  const port = new URL(info.project.use.baseURL ?? "http://127.0.0.1:3210").port;
+  const base = `http://localhost:${port}`;
+  const context = await browser.newContext({ baseURL: base });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+
+  await signUp(page, "Pat Passkey", "pat-passkey@example.com");
+  await page.goto("/account/security");
+  await expect(page.getByText("Turn on two-factor authentication above to add passkeys.")).toBeVisible();
+  await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s/g, "");
+  await page.getByLabel("Enter the 6-digit code the app shows").fill(totp(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await page.getByRole("button", { name: "I have saved them" }).click();
+
+  await page.getByLabel("Passkey name").fill("Virtual key");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByTestId("passkeys")).toContainText("Virtual key");
+  await snapAll(page, info, "12-passkeys");
+
+  await signOut(page);
+  await signIn(page, "pat-passkey@example.com");
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).toHaveURL(/\/orgs\/[^/]+\/settings\/api-keys$/);
+  await page.goto("/account/security");
+  await expect(page.getByTestId("passkeys")).toContainText("last used");
+  await context.close();
+});

@@ -5,6 +5,8 @@ import { revalidatePath } from "next/cache";
 import { userAction } from "@/app/_lib/action";
 import { beginTotpSetup, confirmTotpSetup, disableTwoFactor, regenerateBackupCodes } from "@/lib/auth/two-factor";
 import { endSession, reauthenticate } from "@/lib/auth/sessions";
+import { addPasskey, passkeyRegistrationOptions, relyingPartyFor, removePasskey } from "@/lib/auth/passkeys";
+import { requestOrigin } from "@/app/_lib/request";
 
 const refresh = () => revalidatePath("/account/security");
 
@@ -38,4 +40,17 @@ export const endSessionAction = userAction(async ({ user }, input) => {
 
 export const reauthenticateAction = userAction(async ({ user, session }, input) => {
   await reauthenticate(user, session.id, input);
+});
+
+export const passkeyRegistrationOptionsAction = userAction(async ({ user }) => passkeyRegistrationOptions(user, relyingPartyFor(await requestOrigin())));
+
+export const addPasskeyAction = userAction(async ({ user }, input) => {
+  const passkey = await addPasskey(user, input, relyingPartyFor(await requestOrigin()));
+  refresh();
+  return passkey;
+});
+
+export const removePasskeyAction = userAction(async ({ user }, input) => {
+  await removePasskey(user, (input as { id?: unknown } | null)?.id);
+  refresh();
 });

@@ -14,6 +14,8 @@ import { RateLimitError } from "@/lib/errors";
 import { createPersonalOrganization } from "@/lib/orgs/organizations";
 import type { Actor } from "@/lib/context";
 import { CLIENT_IP_HEADER } from "@/lib/client-ip";
+import { relyingPartyFor } from "@/lib/auth/passkeys";
+import { requestOrigin } from "./request";
 
 class TooManyAttempts extends CredentialsSignin {
   code = "rate_limited";
@@ -52,11 +54,11 @@ function config(): NextAuthConfig {
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       Credentials({
-        credentials: { email: {}, password: {}, code: {} },
+        credentials: { email: {}, password: {}, code: {}, passkey: {}, challengeId: {} },
         async authorize(credentials, request) {
           const ip = request.headers.get(CLIENT_IP_HEADER);
           try {
-            const user = await authenticate(credentials, ip);
+            const user = await authenticate(credentials, ip, relyingPartyFor(await requestOrigin()));
             return user ? { id: user.id, name: user.name, email: user.email } : null;
           } catch (e) {
             if (e instanceof RateLimitError) throw new TooManyAttempts();

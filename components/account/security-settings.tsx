@@ -11,6 +11,9 @@ import { Dialog, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import {
+  addPasskeyAction,
+  passkeyRegistrationOptionsAction,
+  removePasskeyAction,
   beginTotpSetupAction,
   confirmTotpSetupAction,
   disableTwoFactorAction,
@@ -21,6 +24,7 @@ import { signOutEverywhereAction } from "@/app/_actions/account";
 import { relativeTime } from "@/lib/format";
 import type { TwoFactorStatus } from "@/lib/auth/two-factor";
 import type { SessionView } from "@/lib/auth/sessions";
+import type { PasskeyView } from "@/lib/auth/passkeys";
 
 /** Backup codes, shown once: copy them all or keep them on paper. */
 function BackupCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
@@ -127,11 +131,13 @@ export function TwoFactorSettings({ status, continueTo }: { status: TwoFactorSta
           <BackupCodes codes={codes} onDone={done} />
         ) : status.enabled ? (
           <>
-            <p className="flex items-center gap-2">
-              <ShieldCheck className="size-4 text-emerald-600 dark:text-emerald-400" aria-hidden />
-              On since {status.enabledAt ? new Date(status.enabledAt).toLocaleDateString() : "—"}.{" "}
-              <span data-testid="backup-codes-left">
-                {status.backupCodesLeft} backup code{status.backupCodesLeft === 1 ? "" : "s"} left.
+            <p className="flex items-start gap-2">
+              <ShieldCheck className="mt-0.5 size-4 shrink-0 text-emerald-600 dark:text-emerald-400" aria-hidden />
+              <span>
+                On since {status.enabledAt ? new Date(status.enabledAt).toLocaleDateString() : "—"}.{" "}
+                <span data-testid="backup-codes-left">
+                  {status.backupCodesLeft} backup code{status.backupCodesLeft === 1 ? "" : "s"} left.
+                </span>
               </span>
             </p>
             <div className="flex flex-wrap justify-end gap-2">
@@ -284,6 +290,91 @@ export function SessionsList({ sessions }: { sessions: SessionView[] }) {
           </li>
         ))}
       </ul>
+    </Card>
+  );
+}
+
+/** Passkeys as a second factor, added once two-factor is on. */
+export function PasskeysSettings({ passkeys, enabled }: { passkeys: PasskeyView[]; enabled: boolean }) {
+  const router = useRouter();
+  const options = useAction(passkeyRegistrationOptionsAction);
+  const add = useAction(addPasskeyAction);
+  const remove = useAction(removePasskeyAction);
+  const [name, setName] = React.useState("");
+  const [error, setError] = React.useState<string | null>(null);
+  const [busy, setBusy] = React.useState(false);
+
+  async function register() {
+    setError(null);
+    setBusy(true);
+    try {
+      const r = await options.run([{}]);
+      if (!r?.ok) return;
+      const { startRegistration } = await import("@simplewebauthn/browser");
+      const response = await startRegistration(r.data.options);
+      const added = await add.run([{ challengeId: r.data.challengeId, name: name || "Passkey", response }], { success: "Passkey added" });
+      if (added?.ok) {
+        setName("");
+        router.refresh();
+      }
+    } catch {
+      setError("The passkey was not created (cancelled, or this device cannot make one).");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card>
+      <CardHeader
+        title="Passkeys"
+        description="Sign in with your device's screen lock or a security key instead of typing a code. They are a second factor beside your authenticator app."
+      />
+      <div className="space-y-4 p-5 text-sm">
+        {!enabled ? (
+          <p className="text-zinc-600 dark:text-zinc-400">Turn on two-factor authentication above to add passkeys.</p>
+        ) : (
+          <>
+            {passkeys.length > 0 && (
+              <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" data-testid="passkeys">
+                {passkeys.map((p) => (
+                  <li key={p.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
+                    <div>
+                      <p className="font-medium">{p.name}</p>
+                      <p className="text-zinc-600 dark:text-zinc-400">
+                        Added {relativeTime(p.createdAt)} · {p.lastUsedAt ? `last used ${relativeTime(p.lastUsedAt)}` : "never used"}
+                      </p>
+                    </div>
+                    <ConfirmButton
+                      variant="secondary"
+                      size="sm"
+                      title={`Remove “${p.name}”?`}
+                      description="This passkey can no longer be used to sign in."
+                      confirmLabel="Remove passkey"
+                      onConfirm={async () => {
+                        const r = await remove.run([{ id: p.id }], { success: "Passkey removed" });
+                        if (r?.ok) router.refresh();
+                        return r?.ok ?? true;
+                      }}
+                    >
+                      Remove
+                    </ConfirmButton>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <div className="flex flex-wrap items-end gap-3">
+              <Field label="Passkey name" htmlFor="passkey-name" errors={add.fieldErrors.name} className="min-w-[14rem] flex-1">
+                <Input id="passkey-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. MacBook Touch ID" maxLength={60} />
+              </Field>
+              <Button pending={busy} onClick={() => void register()}>
+                Add a passkey
+              </Button>
+            </div>
+            {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
+          </>
+        )}
+      </div>
     </Card>
   );
 }

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { Card } from "@/components/ui/card";
 import { useAction } from "@/components/ui/use-action";
-import { oauthSignInAction, signInAction, signUpAction } from "@/app/_actions/auth";
+import { oauthSignInAction, passkeySignInOptionsAction, signInAction, signUpAction } from "@/app/_actions/auth";
 
 export function AuthForm({
   mode,
@@ -23,6 +23,24 @@ export function AuthForm({
   // Two-factor accounts: after the right password the server asks for a code; the email and
   // password are kept here and sent again with it.
   const [secondStep, setSecondStep] = React.useState<{ email: string; password: string } | null>(null);
+  const [passkeyError, setPasskeyError] = React.useState<string | null>(null);
+  const [passkeyPending, setPasskeyPending] = React.useState(false);
+
+  async function signInWithPasskey(step: { email: string; password: string }) {
+    setPasskeyError(null);
+    setPasskeyPending(true);
+    try {
+      const options = await passkeySignInOptionsAction();
+      if (!options.ok) return setPasskeyError(options.error);
+      const { startAuthentication } = await import("@simplewebauthn/browser");
+      const assertion = await startAuthentication(options.data.options);
+      await run([{ ...step, passkey: JSON.stringify(assertion), challengeId: options.data.challengeId, callbackUrl }]);
+    } catch {
+      setPasskeyError("The passkey was not used. Try again, or enter a code.");
+    } finally {
+      setPasskeyPending(false);
+    }
+  }
   const other = mode === "sign-in" ? "/sign-up" : "/sign-in";
   const otherHref = callbackUrl !== "/" ? `${other}?callbackUrl=${encodeURIComponent(callbackUrl)}` : other;
 
@@ -55,9 +73,13 @@ export function AuthForm({
             <Input id="code" name="code" autoComplete="one-time-code" autoFocus required spellCheck={false} aria-invalid={!!fieldErrors.code} />
           </Field>
           {!Object.keys(fieldErrors).length && <FormError message={error} />}
-          <Button type="submit" className="w-full" pending={pending}>
+          <Button type="submit" className="w-full" pending={pending && !passkeyPending}>
             Verify
           </Button>
+          <Button type="button" variant="secondary" className="w-full" pending={passkeyPending} onClick={() => void signInWithPasskey(secondStep)}>
+            Use a passkey
+          </Button>
+          <FormError message={passkeyError} />
           <button
             type="button"
             className="w-full text-center text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"

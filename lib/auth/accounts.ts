@@ -8,6 +8,7 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 import { checkThrottle, clearFailures, recordFailure, throttleKeys } from "./throttle";
 import { createPersonalOrganization } from "../orgs/organizations";
 import { verifySecondFactor } from "./two-factor";
+import { verifyPasskeyForUser, type RelyingParty } from "./passkeys";
 
 /** The password was right and the account has two-factor on: ask for a code and send it again. */
 export class SecondFactorRequiredError extends Error {
@@ -44,6 +45,9 @@ export const signInSchema = z.object({
   email: emailSchema,
   password: z.string().min(1, "Password is required").max(128),
   code: z.string().max(64).optional(),
+  /** Instead of a code: a passkey assertion (JSON) answering the challenge `challengeId`. */
+  passkey: z.string().max(16_384).optional(),
+  challengeId: z.string().max(64).optional(),
 });
 
 /**
@@ -52,10 +56,10 @@ export const signInSchema = z.object({
  * RateLimitError while the email or address is locked out, and SecondFactorRequiredError when the
  * password was right but no code was sent. Failures are cleared only after both steps succeed.
  */
-export async function authenticate(input: unknown, ip: string | null): Promise<User | null> {
+export async function authenticate(input: unknown, ip: string | null, rp?: RelyingParty): Promise<User | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
-  const { email, password, code } = parsed.data;
+  const { email, password, code, passkey, challengeId } = parsed.data;
   const db = getDb();
   const keys = throttleKeys(email, ip);
   const stall = await checkThrottle(db, keys);
@@ -67,8 +71,10 @@ export async function authenticate(input: unknown, ip: string | null): Promise<U
     return null;
   }
   if (user.totpEnabledAt) {
-    if (!code?.trim()) throw new SecondFactorRequiredError();
-    if (!(await verifySecondFactor(user, code))) {
+    const usePasskey = Boolean(passkey && challengeId && rp);
+    if (!code?.trim() && !usePasskey) throw new SecondFactorRequiredError();
+    const ok = usePasskey ? await verifyPasskeyForUser(user, challengeId!, passkey!, rp!) : await verifySecondFactor(user, code!);
+    if (!ok) {
       await recordFailure(db, keys);
       return null;
     }

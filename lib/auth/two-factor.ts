@@ -6,7 +6,7 @@ import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { generateSecret, generateURI, verifySync } from "otplib";
 import QRCode from "qrcode";
 import { z } from "zod";
-import { backupCodes, getDb, users, type DbOrTx, type User } from "../db";
+import { backupCodes, getDb, passkeys, users, type DbOrTx, type User } from "../db";
 import { ConflictError, fieldError } from "../errors";
 import { newId } from "../ids";
 import { parseInput } from "../validation";
@@ -154,12 +154,13 @@ export async function regenerateBackupCodes(user: User, input: unknown): Promise
   return getDb().transaction(async (tx) => ({ backupCodes: await replaceBackupCodes(tx, user.id) }));
 }
 
-/** Turns two-factor off after a password or current code; the secret and backup codes are deleted. */
+/** Turns two-factor off after a password or current code; the secret, backup codes and passkeys are deleted. */
 export async function disableTwoFactor(user: User, input: unknown): Promise<void> {
   if (!user.totpEnabledAt) return;
   await verifyOwnCredential(user, input);
   await getDb().transaction(async (tx) => {
     await tx.update(users).set({ totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null }).where(eq(users.id, user.id));
     await tx.delete(backupCodes).where(eq(backupCodes.userId, user.id));
+    await tx.delete(passkeys).where(eq(passkeys.userId, user.id)); // they were a second factor beside the app
   });
 }

@@ -90,6 +90,34 @@ export const backupCodes = pgTable(
   (t) => [index("backup_code_user_idx").on(t.userId), uniqueIndex("backup_code_hash_idx").on(t.userId, t.codeHash)],
 );
 
+/** Passkeys (WebAuthn credentials) used as a second factor, beside the authenticator app. */
+export const passkeys = pgTable(
+  "passkey",
+  {
+    /** The credential id, base64url. */
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports").array().notNull().default([]),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("passkey_user_idx").on(t.userId)],
+);
+export type Passkey = typeof passkeys.$inferSelect;
+
+/** One-time WebAuthn challenges (registration: a user's; sign-in: anyone's), valid 5 minutes. */
+export const webauthnChallenges = pgTable("webauthn_challenge", {
+  id: text("id").primaryKey(),
+  userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+  purpose: text("purpose", { enum: ["register", "authenticate"] }).notNull(),
+  challenge: text("challenge").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
 /**
  * A signed-in browser: its id travels in the (JWT) session cookie and is checked on every request,
  * so deleting the row signs that browser out at once.

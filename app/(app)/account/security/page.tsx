@@ -1,7 +1,8 @@
 import { AlertTriangle } from "lucide-react";
 import { currentSession, actorFor, requireUser } from "@/app/_lib/auth";
 import { PageHeader } from "@/components/ui/card";
-import { SessionsList, TwoFactorSettings } from "@/components/account/security-settings";
+import { PasskeysSettings, SessionsList, TwoFactorSettings } from "@/components/account/security-settings";
+import { listPasskeys } from "@/lib/auth/passkeys";
 import { twoFactorStatus } from "@/lib/auth/two-factor";
 import { listSessions } from "@/lib/auth/sessions";
 import { resolveOrgContext } from "@/lib/orgs/organizations";
@@ -24,7 +25,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const session = (await currentSession())?.session ?? null;
   const { required } = await searchParams;
   const org = await requiringOrg(typeof required === "string" ? required : undefined, actorFor(user, null, session));
-  const [status, sessions] = await Promise.all([twoFactorStatus(user), listSessions(user.id, session?.id ?? null)]);
+  const [status, sessions, passkeys] = await Promise.all([twoFactorStatus(user), listSessions(user.id, session?.id ?? null), listPasskeys(user.id)]);
   return (
     <>
       <PageHeader title="Security" description="Two-factor authentication and the browsers signed in to your account." />
@@ -38,6 +39,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
       )}
       <div className="space-y-6">
         <TwoFactorSettings status={status} continueTo={org ? { name: org.name, href: `/orgs/${org.slug}/settings/api-keys` } : undefined} />
+        <PasskeysSettings passkeys={passkeys} enabled={status.enabled} />
         <SessionsList sessions={sessions} />
       </div>
     </>
