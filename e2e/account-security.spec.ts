@@ -1,6 +1,7 @@
 // Two-factor sign-in, backup codes, sessions and the organization's two-factor requirement.
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { generateSync } from "otplib";
+import AxeBuilder from "@axe-core/playwright";
 import { PASSWORD, createKeyInUi, signIn, signUp, snap } from "./helpers";
 
 /** A TOTP code `steps` periods from now (each period's code is accepted once). */
@@ -32,10 +33,14 @@ async function reauth(page: Page, info: TestInfo, credential: string, shot?: str
   await expect(dialog).toBeHidden();
 }
 
-/** Light and dark, desktop and phone. */
+/** Light and dark, desktop and phone; axe (serious or critical) in both schemes. */
 async function snapAll(page: Page, info: TestInfo, name: string) {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    // Sonner's rich-colour toasts (app/providers.tsx) are not these pages: reported separately.
+    const { violations } = await new AxeBuilder({ page }).exclude("[data-sonner-toaster]").analyze();
+    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    expect.soft(serious, `${name}, ${scheme}`).toEqual([]);
     for (const [w, h] of [
       [1366, 900],
       [390, 844],
@@ -70,8 +75,8 @@ test("TOTP set-up, sign-in with a code and a backup code, sessions, org requirem
   await expect(alice.getByText("That code is not valid").first()).toBeVisible();
   await alice.getByLabel("Enter the 6-digit code the app shows").fill(totp(secret));
   await alice.getByRole("button", { name: "Turn on" }).click();
+  await expect(alice.getByTestId("backup-codes").locator("li")).toHaveCount(10);
   const codes = (await alice.getByTestId("backup-codes").locator("li").allInnerTexts()).map((c) => c.trim());
-  expect(codes).toHaveLength(10);
   await snapAll(alice, info, "03-backup-codes");
   await alice.getByRole("button", { name: "I have saved them" }).click();
   await expect(alice.getByTestId("backup-codes-left")).toHaveText("10 backup codes left.");

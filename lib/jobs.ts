@@ -1,9 +1,10 @@
-// Owns the server's periodic jobs (hourly): purging expired keys, old request logs and idempotency records past 24 h, sessions idle for 30 days. Started once per process by server.ts.
+// Owns the server's periodic jobs (hourly): purging expired keys, old request logs and idempotency records past 24 h, sessions idle for 30 days, unanswered passkey challenges. Started once per process by server.ts.
 import { env } from "./env";
 import { purgeExpiredKeys } from "./keys/purge";
 import { purgeRequestLogs } from "./verify/usage-queries";
 import { purgeIdempotencyRecords } from "./api/idempotency";
 import { purgeIdleSessions } from "./auth/sessions";
+import { purgeExpiredChallenges } from "./auth/passkeys";
 
 const HOUR = 3_600_000;
 
@@ -15,6 +16,7 @@ export async function runHourlyJobs(): Promise<void> {
     if (logs) console.log(`[latchkey] pruned ${logs} request-log entries older than ${env().USAGE_RETENTION_DAYS} days`);
     await purgeIdempotencyRecords();
     await purgeIdleSessions();
+    await purgeExpiredChallenges();
   } catch (e) {
     console.error("[latchkey] hourly jobs failed:", (e as Error).message);
   }

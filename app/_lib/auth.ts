@@ -71,6 +71,15 @@ function config(): NextAuthConfig {
       ...(oauthProviders.google ? [Google] : []),
     ],
     callbacks: {
+      /**
+       * GitHub and Google cannot ask for Latchkey's second factor, so an account with two-factor
+       * on signs in with its password and code (setting up two-factor requires a password).
+       */
+      async signIn({ user, account }) {
+        if (!account || account.type === "credentials" || !user.id) return true;
+        const row = await getUserById(user.id);
+        return row?.totpEnabledAt ? "/sign-in?error=TwoFactorPasswordOnly" : true;
+      },
       async jwt({ token, user }) {
         if (user?.id) {
           const row = await getUserById(user.id);

@@ -12,11 +12,14 @@ export function AuthForm({
   callbackUrl,
   oauth,
   defaultEmail,
+  notice,
 }: {
   mode: "sign-in" | "sign-up";
   callbackUrl: string;
   oauth: { github: boolean; google: boolean };
   defaultEmail?: string;
+  /** A message from a redirect (an OAuth sign-in that needs the password and code instead). */
+  notice?: string;
 }) {
   const action = mode === "sign-in" ? signInAction : signUpAction;
   const { run, pending, fieldErrors, error, reset } = useAction(action);
@@ -54,6 +57,11 @@ export function AuthForm({
             ? "Manage your organizations' API keys."
             : "You get a personal organization to start with."}
       </p>
+      {notice && !secondStep && (
+        <div className="mt-4">
+          <FormError message={notice} />
+        </div>
+      )}
       {secondStep ? (
         <form
           className="mt-6 space-y-4"

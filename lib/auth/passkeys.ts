@@ -1,7 +1,7 @@
 // Owns passkeys (WebAuthn) as a second factor: adding one (only once two-factor is on, as GitHub
 // does for security keys), listing and removing them, and checking one at sign-in instead of a
 // code. Challenges are stored server-side, used once and valid for 5 minutes.
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, lt } from "drizzle-orm";
 import { z } from "zod";
 import {
   generateAuthenticationOptions,
@@ -120,4 +120,9 @@ export async function verifyPasskeyForUser(user: User, challengeId: string, resp
   if (!result?.verified) return false;
   await getDb().update(passkeys).set({ counter: result.authenticationInfo.newCounter, lastUsedAt: new Date() }).where(eq(passkeys.id, cred.id));
   return true;
+}
+
+/** Deletes challenges that were never answered (run hourly). */
+export async function purgeExpiredChallenges(now = new Date()): Promise<void> {
+  await getDb().delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, now));
 }

@@ -44,6 +44,11 @@ describe("two-factor authentication", () => {
     expect((await twoFactorStatus(on)).backupCodesLeft).toBe(10);
   });
 
+  it("needs a password first (GitHub or Google sign-in cannot ask for the code)", async () => {
+    const [oauthOnly] = await getDb().insert(users).values({ name: "O", email: `o-${Date.now()}@example.com` }).returning();
+    await expect(beginTotpSetup(oauthOnly)).rejects.toThrow(/Set a password/);
+  });
+
   it("a sealed secret moved to another account does not decrypt", async () => {
     const { user } = await withTwoFactor();
     const other = await makeUser("Other");

@@ -42,6 +42,8 @@ export type TotpSetup = { secret: string; uri: string; qrDataUrl: string };
  */
 export async function beginTotpSetup(user: User): Promise<TotpSetup> {
   if (user.totpEnabledAt) throw new ConflictError("Two-factor authentication is already on.");
+  // Sign-in with two-factor is password + code (GitHub or Google sign-in cannot ask for the code).
+  if (!user.passwordHash) throw new ConflictError("Set a password on your profile page first: two-factor sign-in asks for your password, then a code.");
   const secret = generateSecret();
   await getDb().update(users).set({ totpPendingSecret: sealTotp(user, secret) }).where(eq(users.id, user.id));
   const uri = generateURI({ issuer: ISSUER, label: user.email ?? user.id, secret });
