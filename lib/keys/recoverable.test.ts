@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, ReauthRequiredError } from "@/lib/errors
 import { resolveOrgContext } from "@/lib/orgs/organizations";
 import { createKey, rollKey } from "./lifecycle";
 import { updateKeyPolicy } from "./policy";
-import { revealKey } from "./recoverable";
+import { anyOrganizationRecoverable, revealKey } from "./recoverable";
 import { parseEncryptionKey } from "./encryption-key";
 import { toKeyView } from "./view";
 import { getKey } from "./queries";
@@ -71,6 +71,8 @@ describe("recoverable keys", () => {
   it("turning it off deletes the stored tokens; keys created while off stay unrecoverable", async () => {
     const { ctx } = await makeTeam();
     await updateKeyPolicy(await ctx("owner"), on);
+    // Start-up then requires LATCHKEY_ENCRYPTION_KEY on PostgreSQL (server.ts).
+    expect(await anyOrganizationRecoverable()).toBe(true);
     const { key } = await createKey(await ctx("owner"), { name: "k" });
     await updateKeyPolicy(await ctx("owner"), { ...on, recoverable: false });
     const [row] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, key.id));

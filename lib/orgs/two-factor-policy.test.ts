@@ -5,6 +5,8 @@ import { auditEvents, getDb, memberships, organizations, users } from "@/lib/db"
 import { ConflictError, ForbiddenError, ReauthRequiredError, TwoFactorRequiredError } from "@/lib/errors";
 import { beginTotpSetup, confirmTotpSetup } from "@/lib/auth/two-factor";
 import { updateKeyPolicy } from "@/lib/keys/policy";
+import { createKey } from "@/lib/keys/lifecycle";
+import * as keysRoute from "@/app/api/v1/keys/route";
 import { removeMember } from "./members";
 import { resolveOrgContext } from "./organizations";
 import { assertTwoFactorPolicy, setTwoFactorRequirement } from "./two-factor-policy";
@@ -34,6 +36,15 @@ describe("require two-factor authentication (org policy)", () => {
     expect(() => assertTwoFactorPolicy(row, people.member)).toThrow(TwoFactorRequiredError);
     const owner = await getDb().query.users.findFirst({ where: eq(users.id, people.owner.id) });
     expect(() => assertTwoFactorPolicy(row, owner!)).not.toThrow();
+  });
+
+  it("leaves the REST API with keys alone: a key of a member without two-factor keeps working", async () => {
+    const { org, people, ctx } = await makeTeam();
+    const { token } = await createKey(await ctx("member"), { name: "svc", permissions: ["keys:read"] });
+    await getDb().update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, org.id));
+    expect(people.member.totpEnabledAt).toBeNull();
+    const res = await keysRoute.GET(new Request("http://latchkey.test/api/v1/keys", { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) } as never);
+    expect(res.status).toBe(200);
   });
 
   it("changing key policy and removing an owner ask for re-authentication", async () => {
