@@ -25,7 +25,8 @@ export default defineConfig({
   webServer: {
     command: "node scripts/e2e-server.mjs",
     url: `http://127.0.0.1:${port}/sign-in`,
-    env: { PORT: String(port), HOST: "127.0.0.1" },
+    // A short re-authentication window so that e2e/account-security.spec.ts sees the prompt.
+    env: { PORT: String(port), HOST: "127.0.0.1", REAUTH_WINDOW_SECONDS: "5" },
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",

@@ -7,6 +7,8 @@ import { closeDb, dbKind } from "./lib/db";
 import { DataDirLockedError } from "./lib/db/lock";
 import { migrateDatabase } from "./lib/db/migrate";
 import { loadOrCreateAuthSecret } from "./lib/auth/secret";
+import { loadOrCreateEncryptionKey } from "./lib/keys/encryption-key";
+import { anyOrganizationRecoverable } from "./lib/keys/recoverable";
 import { CLIENT_IP_HEADER } from "./lib/client-ip";
 import { startHourlyJobs } from "./lib/jobs";
 import { handleVerify, isVerifyRequest } from "./lib/verify/node-door";
@@ -34,6 +36,23 @@ function clientAddress(req: http.IncomingMessage, trustProxy: boolean): string {
   return raw.startsWith("::ffff:") ? raw.slice(7) : raw;
 }
 
+/**
+ * LATCHKEY_ENCRYPTION_KEY (recoverable keys): generated into DATA_DIR for the embedded default;
+ * on PostgreSQL it must be given once any organization has turned recoverable keys on.
+ */
+async function ensureEncryptionKey(config: { DATABASE_URL?: string; DATA_DIR: string }) {
+  if (process.env.LATCHKEY_ENCRYPTION_KEY) return;
+  if (!config.DATABASE_URL && !config.DATA_DIR.startsWith("memory://")) {
+    const { file, created, key } = loadOrCreateEncryptionKey(config.DATA_DIR);
+    process.env.LATCHKEY_ENCRYPTION_KEY = key;
+    console.log(`[latchkey] ${created ? "Generated a new LATCHKEY_ENCRYPTION_KEY and stored it in" : "Using the LATCHKEY_ENCRYPTION_KEY stored in"} ${file}`);
+    return;
+  }
+  if (await anyOrganizationRecoverable()) {
+    fail("LATCHKEY_ENCRYPTION_KEY is required: an organization has recoverable keys turned on (set the key it was started with; `openssl rand -base64 32` for a new one).");
+  }
+}
+
 async function main() {
   let config;
   try {
@@ -54,6 +73,7 @@ async function main() {
     if (e instanceof DataDirLockedError) fail(e.message);
     fail(`Could not prepare the database: ${(e as Error).message}`);
   }
+  await ensureEncryptionKey(config);
   log().info(`database ready (${dbKind() === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.DATA_DIR}`})`);
 
   const app = next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });

@@ -8,6 +8,8 @@ export type Actor = {
   keyId?: string | null;
   label: string;
   ip: string | null;
+  /** When a signed-in person last proved who they are (sign-in or re-authentication), for sensitive actions. */
+  recentAuthAt?: Date | null;
 };
 
 /** A caller's view of one organization: resolved only through their membership. */

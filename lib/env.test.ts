@@ -17,6 +17,8 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
     expect(() => parseEnv({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => parseEnv({ SMTP_URL: "http://mail" })).toThrow(EnvError);
+    expect(() => parseEnv({ LATCHKEY_ENCRYPTION_KEY: "too-short" })).toThrow(/LATCHKEY_ENCRYPTION_KEY/);
+    expect(parseEnv({ LATCHKEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64") }).LATCHKEY_ENCRYPTION_KEY).toBeDefined();
   });
 
   it("RATE_LIMIT_MODE is local-first unless exact is asked for", () => {

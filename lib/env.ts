@@ -43,6 +43,13 @@ const envSchema = z
     VERIFY_MAX_RPS_PER_IP: optionalString,
     /** When set, GET /metrics asks for Authorization: Bearer <METRICS_TOKEN>. */
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    LATCHKEY_ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => /^[0-9a-f]{64}$/i.test(v.trim()) || Buffer.from(v.trim(), "base64").length === 32, "must be 32 bytes, base64 or hex (`openssl rand -base64 32`)")
+        .optional(),
+    ),
+    REAUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -27,3 +27,17 @@ export class RateLimitError extends DomainError {
 export function fieldError(field: string, message: string): ValidationError {
   return new ValidationError(message, { [field]: [message] });
 }
+
+/** A sensitive action needs the person to prove who they are again (password or code). */
+export class ReauthRequiredError extends ForbiddenError {
+  constructor(message = "Confirm it's you to continue: enter your password or an authenticator code.") {
+    super(message);
+  }
+}
+
+/** The organization requires two-factor authentication and the member has not set it up. */
+export class TwoFactorRequiredError extends ForbiddenError {
+  constructor(readonly orgName: string) {
+    super(`${orgName} requires two-factor authentication. Set it up under Account → Security to continue.`);
+  }
+}

@@ -1,10 +1,12 @@
 // Owns the server's periodic jobs (hourly): purging expired keys, request-log partitions and rollups
-// past retention (and creating the next days' partitions), idempotency records past 24 h. Started once
-// per process by server.ts.
+// past retention (and creating the next days' partitions), idempotency records past 24 h, sessions idle
+// for 30 days and unanswered passkey challenges. Started once per process by server.ts.
 import { env } from "./env";
 import { purgeExpiredKeys } from "./keys/purge";
 import { maintainUsageStorage } from "./verify/usage-partitions";
 import { purgeIdempotencyRecords } from "./api/idempotency";
+import { purgeIdleSessions } from "./auth/sessions";
+import { purgeExpiredChallenges } from "./auth/passkeys";
 
 const HOUR = 3_600_000;
 
@@ -14,6 +16,8 @@ export async function runHourlyJobs(): Promise<void> {
     if (purged) console.log(`[latchkey] purged ${purged} expired key(s)`);
     await runUsageStorageJob();
     await purgeIdempotencyRecords();
+    await purgeIdleSessions();
+    await purgeExpiredChallenges();
   } catch (e) {
     console.error("[latchkey] hourly jobs failed:", (e as Error).message);
   }

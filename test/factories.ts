@@ -11,8 +11,9 @@ export async function makeUser(name = "User"): Promise<User> {
   return signUp({ name: `${name} ${uniq()}`, email: `${name.toLowerCase()}-${uniq()}@example.com`, password: "password-1234" }, "127.0.0.1");
 }
 
-export function actorOf(user: User): Actor & { userId: string } {
-  return { userId: user.id, label: user.email!, ip: "127.0.0.1" };
+/** The user as a person who signed in just now (sensitive actions need no re-authentication). */
+export function actorOf(user: User, recentAuthAt: Date | null = new Date()): Actor & { userId: string } {
+  return { userId: user.id, label: user.email!, ip: "127.0.0.1", recentAuthAt };
 }
 
 /** An organization owned by a new user, plus one user in each other role. */

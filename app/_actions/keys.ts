@@ -9,6 +9,7 @@ import {
   changeKeysOp,
   createKeyOp,
   removePermissionOp,
+  revealKeyOp,
   rollKeyOp,
   transferKeysOp,
   updateKeyOp,
@@ -21,7 +22,7 @@ const refresh = (ctx: OrgContext) => revalidatePath(`/orgs/${ctx.org.slug}/setti
 /** Returns the token once; it is never stored, logged or sent again. */
 export const createKeyAction = opAction(createKeyOp, (ctx, { key, token }) => {
   refresh(ctx);
-  return { keyId: key.id, name: key.name, type: key.type, token };
+  return { keyId: key.id, name: key.name, type: key.type, token, recoverable: key.tokenSealed !== null };
 });
 
 export const updateKeyAction = opAction(updateKeyOp, (ctx, key) => {
@@ -31,7 +32,7 @@ export const updateKeyAction = opAction(updateKeyOp, (ctx, key) => {
 
 export const rollKeyAction = opAction(rollKeyOp, (ctx, { key, token }) => {
   refresh(ctx);
-  return { keyId: key.id, name: key.name, type: key.type, token, previousTokenValidUntil: key.previousHash ? key.previousHashExpiresAt?.toISOString() ?? null : null };
+  return { keyId: key.id, name: key.name, type: key.type, token, recoverable: key.tokenSealed !== null, previousTokenValidUntil: key.previousHash ? key.previousHashExpiresAt?.toISOString() ?? null : null };
 });
 
 export const keyStatusAction = opAction(changeKeysOp, (ctx, changed) => {
@@ -41,6 +42,9 @@ export const keyStatusAction = opAction(changeKeysOp, (ctx, changed) => {
 
 export const addPermissionAction = opAction(addPermissionOp, refresh);
 export const removePermissionAction = opAction(removePermissionOp, refresh);
+
+/** The token goes to the browser of the person who asked, once per click, never into a page. */
+export const revealKeyAction = opAction(revealKeyOp, (_ctx, { token }) => ({ token }));
 
 export const updatePolicyAction = opAction(updateKeyPolicyOp, (ctx, policy) => {
   refresh(ctx);

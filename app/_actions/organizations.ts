@@ -6,7 +6,15 @@ import { opAction, userAction } from "@/app/_lib/action";
 import { requestOrigin } from "@/app/_lib/request";
 import type { OrgContext } from "@/lib/context";
 import { createOrganization } from "@/lib/orgs/organizations";
-import { changeMemberRoleOp, inviteMemberOp, leaveOrganizationOp, removeMemberOp, revokeInvitationOp, updateOrganizationOp } from "@/lib/orgs/operations";
+import {
+  changeMemberRoleOp,
+  inviteMemberOp,
+  leaveOrganizationOp,
+  removeMemberOp,
+  revokeInvitationOp,
+  setTwoFactorRequirementOp,
+  updateOrganizationOp,
+} from "@/lib/orgs/operations";
 import { sendMail } from "@/lib/mail";
 
 const refreshMembers = (ctx: OrgContext) => revalidatePath(`/orgs/${ctx.org.slug}/settings/members`);
@@ -31,6 +39,11 @@ export const inviteMemberAction = opAction(inviteMemberOp, async (ctx, { invitat
   );
   refreshMembers(ctx);
   return { link, email: invitation.email, emailed };
+});
+
+export const setTwoFactorRequirementAction = opAction(setTwoFactorRequirementOp, (ctx, result) => {
+  revalidatePath(`/orgs/${ctx.org.slug}/settings`);
+  return result;
 });
 
 export const revokeInvitationAction = opAction(revokeInvitationOp, refreshMembers);

@@ -1,5 +1,5 @@
 "use client";
-import { KeyRound, UserRound } from "lucide-react";
+import { KeyRound, ShieldCheck, UserRound } from "lucide-react";
 import { SideNav } from "@/components/ui/side-nav";
 
 export function AccountNav() {
@@ -8,6 +8,7 @@ export function AccountNav() {
       label="Account"
       items={[
         { href: "/account", label: "Profile", icon: UserRound, exact: true },
+        { href: "/account/security", label: "Security", icon: ShieldCheck },
         { href: "/account/api-keys", label: "My API keys", icon: KeyRound },
       ]}
     />

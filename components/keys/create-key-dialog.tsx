@@ -9,7 +9,7 @@ import { createKeyAction } from "@/app/_actions/keys";
 import { KeyFormFields, readKeyForm, type KeyFormContext } from "./key-form-fields";
 import { TokenReveal } from "./token-reveal";
 
-type Created = { name: string; type: "secret" | "public"; token: string; another: boolean };
+type Created = { name: string; type: "secret" | "public"; token: string; another: boolean; recoverable: boolean };
 
 export type CreateTarget = { slug: string; name: string; form: KeyFormContext };
 
@@ -37,7 +37,7 @@ export function CreateKeyDialog({ orgs, label = "Create API key" }: { orgs: Crea
       <DialogContent title={created ? `“${created.name}” created` : "Create API key"} className="max-w-2xl" description={created ? undefined : "Keys let services and scripts act as their owner, within the permissions you grant."}>
         {created ? (
           <div className="space-y-4">
-            <TokenReveal token={created.token} type={created.type} />
+            <TokenReveal token={created.token} type={created.type} recoverable={created.recoverable} />
             <DialogFooter>
               {created.another ? (
                 <Button
@@ -64,7 +64,7 @@ export function CreateKeyDialog({ orgs, label = "Create API key" }: { orgs: Crea
               const wantAnother = (e.nativeEvent as SubmitEvent).submitter?.getAttribute("data-another") === "1";
               setAnother(wantAnother);
               void create.run([slug, readKeyForm(e.currentTarget)], {
-                onSuccess: (d) => setCreated({ name: d.name, type: d.type, token: d.token, another: wantAnother }),
+                onSuccess: (d) => setCreated({ name: d.name, type: d.type, token: d.token, another: wantAnother, recoverable: d.recoverable }),
               });
             }}
           >

@@ -5,6 +5,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-button";
 import { useAction } from "@/components/ui/use-action";
 import { keyStatusAction } from "@/app/_actions/keys";
 import { RollKeyDialog, type RollTarget } from "./roll-key-dialog";
+import { useRevealKey } from "./reveal-key";
 
 export type KeyAction = "suspend" | "reactivate" | "revoke" | "delete";
 /** A key as the actions need it: which organization it belongs to decides where the action runs. */
@@ -38,6 +39,7 @@ export function useKeyActions(opts: { onDone?: (action: KeyAction) => void } = {
   const change = useAction(keyStatusAction);
   const [pending, setPending] = React.useState<{ action: KeyAction; targets: Target[] } | null>(null);
   const [roll, setRoll] = React.useState<RollTarget | null>(null);
+  const { reveal, dialogs: revealDialogs } = useRevealKey();
 
   const label = (targets: Target[]) => (targets.length === 1 ? `“${targets[0].name}”` : `${targets.length} keys`);
   const dialogs = (
@@ -69,6 +71,7 @@ export function useKeyActions(opts: { onDone?: (action: KeyAction) => void } = {
           }}
         />
       )}
+      {revealDialogs}
       <RollKeyDialog
         target={roll}
         onClose={() => {
@@ -79,5 +82,5 @@ export function useKeyActions(opts: { onDone?: (action: KeyAction) => void } = {
     </>
   );
   const request = React.useCallback((action: KeyAction, targets: Target[]) => setPending({ action, targets }), []);
-  return { request, roll: setRoll, dialogs };
+  return { request, roll: setRoll, reveal, dialogs };
 }

@@ -20,6 +20,8 @@ type Options = {
   onSort: (key: SortKey) => void;
   onAction: (action: KeyAction, key: KeyView) => void;
   onRoll: (key: KeyView) => void;
+  /** "Copy key" for recoverable keys (after re-authentication). */
+  onReveal: (key: KeyView) => void;
   now: number;
 };
 
@@ -42,7 +44,7 @@ function SortHeader({ label, column, sort, onSort }: { label: string; column: So
 
 const menuItem = "flex cursor-default items-center rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
 
-function RowMenu({ k, onAction, onRoll }: { k: KeyView } & Pick<Options, "onAction" | "onRoll">) {
+function RowMenu({ k, onAction, onRoll, onReveal }: { k: KeyView } & Pick<Options, "onAction" | "onRoll" | "onReveal">) {
   return (
     <M.Root>
       <M.Trigger aria-label={`Actions for ${k.name}`} className="rounded-md p-1 text-zinc-500 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800 dark:text-zinc-400">
@@ -59,6 +61,11 @@ function RowMenu({ k, onAction, onRoll }: { k: KeyView } & Pick<Options, "onActi
           >
             Copy key ID
           </M.Item>
+          {k.recoverable && k.canManage && (
+            <M.Item className={menuItem} onSelect={() => onReveal(k)}>
+              Copy key…
+            </M.Item>
+          )}
           <M.Item asChild className={menuItem}>
             <Link href={`/orgs/${k.orgSlug}/settings/api-keys/${k.id}`}>{k.canManage ? "View and edit" : "View"}</Link>
           </M.Item>
@@ -213,6 +220,6 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
         </span>
       ),
     },
-    { id: "actions", header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowMenu k={row.original} onAction={o.onAction} onRoll={o.onRoll} /> },
+    { id: "actions", header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowMenu k={row.original} onAction={o.onAction} onRoll={o.onRoll} onReveal={o.onReveal} /> },
   ];
 }

@@ -83,9 +83,19 @@ export function KeyDetail({ keyView: k, form, members }: { keyView: KeyView; for
                 <code className="font-mono text-xs break-all">{k.publicToken}</code> <CopyButton value={k.publicToken} label="Copy key" />
               </span>
             ) : (
-              <code className="font-mono text-xs">
-                {k.prefix}…{k.last4}
-              </code>
+              <span className="flex flex-wrap items-center gap-2">
+                <code className="font-mono text-xs">
+                  {k.prefix}…{k.last4}
+                </code>
+                {k.recoverable && k.canManage && (
+                  <Button size="sm" variant="secondary" onClick={() => actions.reveal(target[0])}>
+                    Copy key
+                  </Button>
+                )}
+                {!k.recoverable && k.orgKeyRecoverable && k.type === "secret" && (
+                  <span className="text-xs text-zinc-600 dark:text-zinc-400">Created while recoverable keys were off: it cannot be recovered. Roll it for a recoverable token.</span>
+                )}
+              </span>
             )}
           </Row>
           {k.previousTokenValidUntil && <Row label="Previous token">Still valid until {absoluteTime(k.previousTokenValidUntil)}</Row>}

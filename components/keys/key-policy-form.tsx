@@ -1,23 +1,35 @@
 "use client";
+import * as React from "react";
+import { ConfirmDialog } from "@/components/ui/confirm-button";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
-import { useAction } from "@/components/ui/use-action";
+import { useReauthAction } from "@/components/auth/reauth-dialog";
 import { updatePolicyAction } from "@/app/_actions/keys";
 import { GRACE_LABELS, GRACE_PERIODS } from "@/lib/keys/grace";
 import type { KeyPolicy } from "@/lib/keys/policy";
 
 export function KeyPolicyForm({ slug, policy, canEdit }: { slug: string; policy: KeyPolicy; canEdit: boolean }) {
-  const save = useAction(updatePolicyAction);
+  const save = useReauthAction(updatePolicyAction);
+  const [recoverable, setRecoverable] = React.useState(policy.recoverable);
+  const [confirmOff, setConfirmOff] = React.useState(false);
+  const submit = (f: FormData) =>
+    void save.run(
+      [slug, { requireExpiry: f.get("requireExpiry") === "on", maxLifetimeDays: f.get("maxLifetimeDays"), defaultGrace: f.get("defaultGrace"), recoverable }],
+      { success: "Key policy saved" },
+    );
+  const formRef = React.useRef<HTMLFormElement>(null);
   return (
     <Card>
       <form
         className="space-y-5 p-5"
         noValidate
+        ref={formRef}
         onSubmit={(e) => {
           e.preventDefault();
-          const f = new FormData(e.currentTarget);
-          void save.run([slug, { requireExpiry: f.get("requireExpiry") === "on", maxLifetimeDays: f.get("maxLifetimeDays"), defaultGrace: f.get("defaultGrace") }], { success: "Key policy saved" });
+          // Turning recoverable keys off deletes the stored tokens: ask first.
+          if (policy.recoverable && !recoverable) setConfirmOff(true);
+          else submit(new FormData(e.currentTarget));
         }}
       >
         {!canEdit && <p className="text-sm text-zinc-500 dark:text-zinc-400">Only owners and admins can change the key policy.</p>}
@@ -40,6 +52,21 @@ export function KeyPolicyForm({ slug, policy, canEdit }: { slug: string; policy:
             ))}
           </Select>
         </Field>
+        <label className="flex items-start gap-3 text-sm">
+          <input type="checkbox" name="recoverable" checked={recoverable} onChange={(e) => setRecoverable(e.target.checked)} disabled={!canEdit} className="mt-1" />
+          <span>
+            <span className="font-medium">Recoverable keys</span>
+            <span className="block text-zinc-500 dark:text-zinc-400">
+              New secret keys are also stored encrypted, so that their owner or an admin can copy them again after confirming it&apos;s them; every copy is
+              recorded in the audit log. Off by default. Keys created while this is off cannot be recovered; turning it off deletes the stored keys.
+            </span>
+            {save.fieldErrors.recoverable?.map((m) => (
+              <span key={m} role="alert" className="block text-xs text-red-600 dark:text-red-400">
+                {m}
+              </span>
+            ))}
+          </span>
+        </label>
         {canEdit && (
           <div className="flex justify-end">
             <Button type="submit" pending={save.pending}>
@@ -48,6 +75,17 @@ export function KeyPolicyForm({ slug, policy, canEdit }: { slug: string; policy:
           </div>
         )}
       </form>
+      {save.dialog}
+      <ConfirmDialog
+        open={confirmOff}
+        onOpenChange={setConfirmOff}
+        title="Turn off recoverable keys?"
+        description="The stored copies of this organization's keys are deleted: no existing key can be copied again. The keys themselves keep working."
+        confirmLabel="Turn off and save"
+        onConfirm={async () => {
+          if (formRef.current) submit(new FormData(formRef.current));
+        }}
+      />
     </Card>
   );
 }

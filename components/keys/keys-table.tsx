@@ -96,7 +96,7 @@ export function KeysTable({
   const [selection, setSelection] = React.useState<RowSelectionState>({});
   const [now] = React.useState(() => Date.now());
   const actions = useKeyActions({ onDone: () => setSelection({}) });
-  const { request, roll } = actions;
+  const { request, roll, reveal } = actions;
 
   // Debounced search: the URL (and so the server query) follows the input.
   React.useEffect(() => {
@@ -118,8 +118,9 @@ export function KeysTable({
         onSort: (key) => set({ sort: key, dir: current("sort") === key && current("dir") === "desc" ? "asc" : "desc" }),
         onAction: (action, k) => request(action, [k]),
         onRoll: (k) => roll({ id: k.id, name: k.name, expired: k.status === "expired", orgSlug: k.orgSlug, defaultGrace: k.orgDefaultGrace }),
+        onReveal: (k) => reveal(k),
       }),
-    [orgs, now, state.sort, state.dir, set, current, request, roll],
+    [orgs, now, state.sort, state.dir, set, current, request, roll, reveal],
   );
 
   const table = useTable({

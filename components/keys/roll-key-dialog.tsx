@@ -13,7 +13,7 @@ export type RollTarget = { id: string; name: string; expired: boolean; orgSlug: 
 
 export function RollKeyDialog({ target, onClose }: { target: RollTarget | null; onClose: () => void }) {
   const roll = useAction(rollKeyAction);
-  const [result, setResult] = React.useState<{ token: string; type: "secret" | "public"; until: string | null } | null>(null);
+  const [result, setResult] = React.useState<{ token: string; type: "secret" | "public"; until: string | null; recoverable: boolean } | null>(null);
   const close = () => {
     setResult(null);
     roll.reset();
@@ -37,6 +37,7 @@ export function RollKeyDialog({ target, onClose }: { target: RollTarget | null; 
               <TokenReveal
                 token={result.token}
                 type={result.type}
+                recoverable={result.recoverable}
                 note={result.until ? `The previous token keeps working until ${absoluteTime(result.until)}.` : "The previous token no longer works."}
               />
               <DialogFooter>
@@ -53,7 +54,7 @@ export function RollKeyDialog({ target, onClose }: { target: RollTarget | null; 
                 const expires = String(f.get("expiresAt") ?? "");
                 void roll.run(
                   [target.orgSlug, { id: target.id, grace: f.get("grace") ?? undefined, expiresAt: expires ? new Date(expires).toISOString() : null }],
-                  { success: "Key rolled", onSuccess: (d) => setResult({ token: d.token, type: d.type, until: d.previousTokenValidUntil }) },
+                  { success: "Key rolled", onSuccess: (d) => setResult({ token: d.token, type: d.type, until: d.previousTokenValidUntil, recoverable: d.recoverable }) },
                 );
               }}
             >

@@ -3,7 +3,7 @@ import * as React from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-button";
 import { Select } from "@/components/ui/field";
-import { useAction } from "@/components/ui/use-action";
+import { useReauthAction } from "@/components/auth/reauth-dialog";
 import { removeMemberAction } from "@/app/_actions/organizations";
 
 type Fate = "keep" | "transfer" | "revoke";
@@ -13,7 +13,7 @@ export function RemoveMemberButton({ slug, member, keyCount, others }: { slug: s
   const [open, setOpen] = React.useState(false);
   const [fate, setFate] = React.useState<Fate>(keyCount ? "transfer" : "keep");
   const [to, setTo] = React.useState(others[0]?.id ?? "");
-  const remove = useAction(removeMemberAction);
+  const remove = useReauthAction(removeMemberAction);
   return (
     <>
       <Button variant="ghost" size="sm" onClick={() => setOpen(true)}>
@@ -62,6 +62,7 @@ export function RemoveMemberButton({ slug, member, keyCount, others }: { slug: s
           return r?.ok ?? true;
         }}
       />
+      {remove.dialog}
     </>
   );
 }

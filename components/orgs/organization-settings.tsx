@@ -1,4 +1,5 @@
 "use client";
+import type * as React from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -7,7 +8,20 @@ import { Field, Input } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import { leaveOrganizationAction, updateOrganizationAction } from "@/app/_actions/organizations";
 
-export function OrganizationSettings({ slug, name, canEdit, isPersonal }: { slug: string; name: string; canEdit: boolean; isPersonal: boolean }) {
+export function OrganizationSettings({
+  slug,
+  name,
+  canEdit,
+  isPersonal,
+  children,
+}: {
+  slug: string;
+  name: string;
+  canEdit: boolean;
+  isPersonal: boolean;
+  /** More settings cards, shown before the danger zone. */
+  children?: React.ReactNode;
+}) {
   const router = useRouter();
   const update = useAction(updateOrganizationAction);
   const leave = useAction(leaveOrganizationAction);
@@ -41,6 +55,7 @@ export function OrganizationSettings({ slug, name, canEdit, isPersonal }: { slug
           )}
         </form>
       </Card>
+      {children}
       <Card className="border-red-200 dark:border-red-900/60">
         <CardHeader
           title="Leave organization"

@@ -2,7 +2,7 @@
 import * as React from "react";
 import { toast } from "sonner";
 
-type Result<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+type Result<T> = { ok: true; data: T } | { ok: false; error: string; code?: string; fieldErrors?: Record<string, string[]> };
 
 /** Runs a server action with a pending flag, field errors for the form, and a toast for the outcome. */
 export function useAction<A extends unknown[], T>(action: (...args: A) => Promise<Result<T>>) {
@@ -34,7 +34,8 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
             setFieldErrors(result.fieldErrors ?? {});
             setError(result.error);
             // Field errors are shown beside their fields; a toast would repeat them (and cover the form).
-            if (!result.fieldErrors || Object.keys(result.fieldErrors).length === 0) toast.error(result.error);
+            // A re-authentication request opens its dialog instead (components/auth/reauth-dialog.tsx).
+            if (result.code !== "reauth_required" && (!result.fieldErrors || Object.keys(result.fieldErrors).length === 0)) toast.error(result.error);
           }
           resolve(result);
         });

@@ -7,6 +7,15 @@ import { emailSchema, parseInput, passwordSchema, personNameSchema } from "../va
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 import { checkThrottle, clearFailures, recordFailure, throttleKeys } from "./throttle";
 import { createPersonalOrganization } from "../orgs/organizations";
+import { verifySecondFactor } from "./two-factor";
+import { verifyPasskeyForUser, type RelyingParty } from "./passkeys";
+
+/** The password was right and the account has two-factor on: ask for a code and send it again. */
+export class SecondFactorRequiredError extends Error {
+  constructor() {
+    super("Enter the code from your authenticator app or a backup code.");
+  }
+}
 
 export const signUpSchema = z.object({
   name: personNameSchema,
@@ -32,16 +41,25 @@ export async function signUp(input: SignUpInput, ip: string | null): Promise<Use
   });
 }
 
-export const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, "Password is required").max(128) });
+export const signInSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Password is required").max(128),
+  code: z.string().max(64).optional(),
+  /** Instead of a code: a passkey assertion (JSON) answering the challenge `challengeId`. */
+  passkey: z.string().max(16_384).optional(),
+  challengeId: z.string().max(64).optional(),
+});
 
 /**
- * Checks an email and password. Returns the user, or null for wrong credentials;
- * throws RateLimitError while the email or address is locked out.
+ * Checks an email and password, then the second factor when the account has one. Returns the
+ * user, or null for a wrong password or code (both count towards the throttle); throws
+ * RateLimitError while the email or address is locked out, and SecondFactorRequiredError when the
+ * password was right but no code was sent. Failures are cleared only after both steps succeed.
  */
-export async function authenticate(input: unknown, ip: string | null): Promise<User | null> {
+export async function authenticate(input: unknown, ip: string | null, rp?: RelyingParty): Promise<User | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
-  const { email, password } = parsed.data;
+  const { email, password, code, passkey, challengeId } = parsed.data;
   const db = getDb();
   const keys = throttleKeys(email, ip);
   const stall = await checkThrottle(db, keys);
@@ -51,6 +69,15 @@ export async function authenticate(input: unknown, ip: string | null): Promise<U
   if (!ok || !user) {
     await recordFailure(db, keys);
     return null;
+  }
+  if (user.totpEnabledAt) {
+    const usePasskey = Boolean(passkey && challengeId && rp);
+    if (!code?.trim() && !usePasskey) throw new SecondFactorRequiredError();
+    const ok = usePasskey ? await verifyPasskeyForUser(user, challengeId!, passkey!, rp!) : await verifySecondFactor(user, code!);
+    if (!ok) {
+      await recordFailure(db, keys);
+      return null;
+    }
   }
   await clearFailures(db, email);
   return user;

@@ -7,6 +7,7 @@ import type { Actor } from "../context";
 import { ConflictError, fieldError } from "../errors";
 import { parseInput, passwordSchema, personNameSchema } from "../validation";
 import { hashPassword, verifyPassword } from "./password";
+import { endAllSessions } from "./sessions";
 import { liveKeysOwnedBy, revokeKeysInTx } from "../keys/ownership";
 import { publishKeyChange } from "../verify/invalidation";
 
@@ -28,12 +29,16 @@ export async function changePassword(user: User, input: unknown): Promise<void> 
   await getDb().update(users).set({ passwordHash: await hashPassword(data.newPassword) }).where(eq(users.id, user.id));
 }
 
-/** Ends every session of the user, this one included (their session tokens carry the old version). */
+/**
+ * Ends every session of the user, this one included: the session rows go, and the bumped version
+ * refuses any token issued before (belt and braces).
+ */
 export async function signOutEverywhere(user: User): Promise<void> {
   await getDb()
     .update(users)
     .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
     .where(eq(users.id, user.id));
+  await endAllSessions(user.id);
 }
 
 export type DeletionPreview = {

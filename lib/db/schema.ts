@@ -33,6 +33,13 @@ export const users = pgTable("user", {
   passwordHash: text("password_hash"),
   /** Bumped by "sign out of all sessions": older session tokens stop being honoured. */
   sessionVersion: integer("session_version").notNull().default(0),
+  /** TOTP secret, sealed with AES-256-GCM (lib/auth/sealed.ts); set while two-factor is on. */
+  totpSecret: text("totp_secret"),
+  /** A secret being set up, not yet confirmed with a code (sealed the same way). */
+  totpPendingSecret: text("totp_pending_secret"),
+  totpEnabledAt: timestamp("totp_enabled_at", { withTimezone: true, mode: "date" }),
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  totpLastStep: bigint("totp_last_step", { mode: "number" }),
   createdAt: createdAt(),
 });
 export type User = typeof users.$inferSelect;
@@ -72,6 +79,67 @@ export const verificationTokens = pgTable(
   (t) => [primaryKey({ columns: [t.identifier, t.token] })],
 );
 
+/** One-time backup codes for two-factor sign-in: SHA-256 of the code, consumed once. */
+export const backupCodes = pgTable(
+  "backup_code",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("backup_code_user_idx").on(t.userId), uniqueIndex("backup_code_hash_idx").on(t.userId, t.codeHash)],
+);
+
+/** Passkeys (WebAuthn credentials) used as a second factor, beside the authenticator app. */
+export const passkeys = pgTable(
+  "passkey",
+  {
+    /** The credential id, base64url. */
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports").array().notNull().default([]),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("passkey_user_idx").on(t.userId)],
+);
+export type Passkey = typeof passkeys.$inferSelect;
+
+/** One-time WebAuthn challenges (registration: a user's; sign-in: anyone's), valid 5 minutes. */
+export const webauthnChallenges = pgTable("webauthn_challenge", {
+  id: text("id").primaryKey(),
+  userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+  purpose: text("purpose", { enum: ["register", "authenticate"] }).notNull(),
+  challenge: text("challenge").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/**
+ * A signed-in browser: its id travels in the (JWT) session cookie and is checked on every request,
+ * so deleting the row signs that browser out at once.
+ */
+export const userSessions = pgTable(
+  "user_session",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /** When the person last proved who they are in this session (sign-in or re-authentication). */
+    authenticatedAt: timestamp("authenticated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("user_session_user_idx").on(t.userId)],
+);
+export type UserSession = typeof userSessions.$inferSelect;
+
 /** Failed sign-in counters, keyed by `email:<address>` or `ip:<address>`. */
 export const authThrottle = pgTable("auth_throttle", {
   key: text("key").primaryKey(),
@@ -95,6 +163,10 @@ export const organizations = pgTable("organization", {
   keyRequireExpiry: boolean("key_require_expiry").notNull().default(false),
   keyMaxLifetimeDays: integer("key_max_lifetime_days"),
   keyDefaultGrace: text("key_default_grace", { enum: GRACE_PERIODS }).notNull().default("12h"),
+  /** Members must have two-factor authentication to open the organization in the console. */
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+  /** Recoverable keys: new secret tokens are also kept encrypted (LATCHKEY_ENCRYPTION_KEY) for "Copy key". */
+  keyRecoverable: boolean("key_recoverable").notNull().default(false),
   createdAt: createdAt(),
 });
 export type Organization = typeof organizations.$inferSelect;
@@ -210,6 +282,8 @@ export const apiKeys = pgTable(
     previousHashExpiresAt: timestamp("previous_hash_expires_at", { withTimezone: true, mode: "date" }),
     /** Public keys only: their token is not a secret and stays visible to members. */
     publicToken: text("public_token"),
+    /** Recoverable secret keys only: the token, AES-256-GCM encrypted (lib/keys/recoverable.ts). */
+    tokenSealed: text("token_sealed"),
     status: keyStatusEnum("status").notNull().default("active"),
     permissions: text("permissions").array().notNull().default([]),
     rules: text("rules"),

@@ -21,6 +21,7 @@ import { checkExpiryAgainstPolicy, policyOf } from "./policy";
 import { parseRules, RulesError } from "./rules";
 import { graceEndsAt } from "./grace";
 import { generateToken, hashToken, parseToken } from "./token";
+import { sealTokenFor } from "./recoverable";
 import type { KeyEnvironment, KeyType } from "./key-names";
 
 export type KeyWithToken = { key: ApiKey; token: string };
@@ -126,9 +127,11 @@ function newToken(type: KeyType, environment: KeyEnvironment) {
 
 async function insertKey(tx: DbOrTx, org: Organization, actor: Actor, values: Omit<typeof apiKeys.$inferInsert, "id" | "organizationId" | "hash" | "prefix" | "last4">): Promise<KeyWithToken> {
   const t = newToken(values.type, values.environment);
+  const keyId = newId("key");
+  const tokenSealed = sealTokenFor(org, values.type, keyId, t.token);
   const [key] = await tx
     .insert(apiKeys)
-    .values({ ...values, id: newId("key"), organizationId: org.id, hash: t.hash, prefix: t.prefix, last4: t.last4, publicToken: t.publicToken })
+    .values({ ...values, id: keyId, organizationId: org.id, hash: t.hash, prefix: t.prefix, last4: t.last4, publicToken: t.publicToken, tokenSealed })
     .returning();
   await recordAudit(tx, {
     organizationId: org.id,
@@ -262,6 +265,8 @@ export async function rollKey(ctx: OrgContext, input: unknown): Promise<KeyWithT
         hash: t.hash,
         last4: t.last4,
         publicToken: t.publicToken,
+        // The new token is recoverable only while the organization's setting is on.
+        tokenSealed: sealTokenFor(ctx.org, current.type, current.id, t.token),
         previousHash,
         previousHashExpiresAt: previousHash ? previousHashExpiresAt : null,
         expiresAt,

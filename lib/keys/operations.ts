@@ -14,6 +14,7 @@ import { getKey, keyListQuerySchema, listKeys } from "./queries";
 import { toKeyView } from "./view";
 import { addPermission, addPermissionSchema, removePermission, removePermissionSchema } from "./permissions";
 import { policySchema, updateKeyPolicy } from "./policy";
+import { revealKey, revealKeySchema } from "./recoverable";
 import { transferKeys, transferSchema } from "./ownership";
 import { removeUnusedPermissions, removeUnusedPermissionsSchema } from "./permission-usage";
 import { dayOrDateTime } from "../audit/audit";
@@ -221,6 +222,13 @@ export const updateKeyPolicyOp = operation({
   permission: "keys:write",
   input: { body: policySchema },
   handler: (ctx, { body }) => updateKeyPolicy(ctx, body),
+});
+
+export const revealKeyOp = operation({
+  name: "revealKey",
+  summary: "Copy a recoverable secret key's token (after re-authentication; audited)",
+  input: { body: revealKeySchema },
+  handler: (ctx, { body }) => revealKey(ctx, body),
 });
 
 export const transferKeysOp = operation({

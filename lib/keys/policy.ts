@@ -1,20 +1,23 @@
 // Owns the organization's key policy: mandatory expiry, maximum lifetime, default roll grace.
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, organizations, type Organization } from "../db";
+import { apiKeys, getDb, organizations, type Organization } from "../db";
+import { recoverableKeysAvailable } from "./recoverable";
 import { recordAudit } from "../audit/audit";
 import { fieldError } from "../errors";
 import { parseInput } from "../validation";
 import { requireAdmin } from "../orgs/roles";
 import type { OrgContext } from "../context";
+import { requireRecentAuth } from "../auth/reauth";
 import { GRACE_PERIODS, type GracePeriod } from "./grace";
 
-export type KeyPolicy = { requireExpiry: boolean; maxLifetimeDays: number | null; defaultGrace: GracePeriod };
+export type KeyPolicy = { requireExpiry: boolean; maxLifetimeDays: number | null; defaultGrace: GracePeriod; recoverable: boolean };
 
 export const policyOf = (org: Organization): KeyPolicy => ({
   requireExpiry: org.keyRequireExpiry,
   maxLifetimeDays: org.keyMaxLifetimeDays,
   defaultGrace: org.keyDefaultGrace,
+  recoverable: org.keyRecoverable,
 });
 
 export const policySchema = z.object({
@@ -24,10 +27,12 @@ export const policySchema = z.object({
     .transform((v) => (v === "" || v === null ? null : v))
     .default(null),
   defaultGrace: z.enum(GRACE_PERIODS, { error: "Choose a grace period" }).default("12h"),
+  /** Absent: unchanged (turning it off deletes the stored tokens, so it is never a default). */
+  recoverable: z.union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false")]).transform((v) => v === true || v === "on" || v === "true").optional(),
 });
 
 /** Checks an expiry against the policy at `now`; throws a field error on `expiresAt`. */
-export function checkExpiryAgainstPolicy(policy: KeyPolicy, expiresAt: Date | null, now: Date): void {
+export function checkExpiryAgainstPolicy(policy: Pick<KeyPolicy, "requireExpiry" | "maxLifetimeDays">, expiresAt: Date | null, now: Date): void {
   if (expiresAt && expiresAt.getTime() <= now.getTime()) throw fieldError("expiresAt", "The expiry must be in the future");
   if (!expiresAt) {
     if (policy.requireExpiry || policy.maxLifetimeDays) {
@@ -43,12 +48,21 @@ export function checkExpiryAgainstPolicy(policy: KeyPolicy, expiresAt: Date | nu
 export async function updateKeyPolicy(ctx: OrgContext, input: unknown): Promise<KeyPolicy> {
   requireAdmin(ctx.membership.role, "change the key policy");
   const data = parseInput(policySchema, input);
+  requireRecentAuth(ctx.actor);
+  const recoverable = data.recoverable ?? ctx.org.keyRecoverable;
+  if (recoverable && !ctx.org.keyRecoverable && !recoverableKeysAvailable()) {
+    throw fieldError("recoverable", "Recoverable keys need LATCHKEY_ENCRYPTION_KEY to be set on the server.");
+  }
   return getDb().transaction(async (tx) => {
     const [org] = await tx
       .update(organizations)
-      .set({ keyRequireExpiry: data.requireExpiry, keyMaxLifetimeDays: data.maxLifetimeDays, keyDefaultGrace: data.defaultGrace })
+      .set({ keyRequireExpiry: data.requireExpiry, keyMaxLifetimeDays: data.maxLifetimeDays, keyDefaultGrace: data.defaultGrace, keyRecoverable: recoverable })
       .where(eq(organizations.id, ctx.org.id))
       .returning();
+    // Turning the setting off forgets every stored token: those keys can no longer be copied.
+    if (!recoverable && ctx.org.keyRecoverable) {
+      await tx.update(apiKeys).set({ tokenSealed: null }).where(and(eq(apiKeys.organizationId, ctx.org.id), isNotNull(apiKeys.tokenSealed)));
+    }
     const after = policyOf(org);
     await recordAudit(tx, {
       organizationId: org.id,

@@ -42,6 +42,8 @@ export type KeyRow = ApiKey & {
   orgDefaultGrace: GracePeriod;
   customerName: string | null;
   customerExternalId: string | null;
+  /** The organization keeps new secret tokens recoverable. */
+  orgKeyRecoverable: boolean;
 };
 
 const WEEK_MS = 7 * 86_400_000;
@@ -93,7 +95,7 @@ async function queryKeys(scope: SQL, query: KeyListQuery, now: Date): Promise<{ 
   const db = getDb();
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace, customerName: customers.name, customerExternalId: customers.externalId })
+      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace, customerName: customers.name, customerExternalId: customers.externalId, orgKeyRecoverable: organizations.keyRecoverable })
       .from(apiKeys)
       .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
       .leftJoin(memberships, ownerMembership)
@@ -144,5 +146,6 @@ export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
     orgDefaultGrace: ctx.org.keyDefaultGrace,
     customerName: customer?.name ?? null,
     customerExternalId: customer?.externalId ?? null,
+    orgKeyRecoverable: ctx.org.keyRecoverable,
   };
 }

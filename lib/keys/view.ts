@@ -16,6 +16,8 @@ export type KeyView = {
   last4: string;
   /** Public keys only. */
   publicToken: string | null;
+  /** Secret keys whose token is kept encrypted (recoverable keys): "Copy key" after re-authentication. */
+  recoverable: boolean;
   status: KeyStatus;
   ownerId: string | null;
   ownerLabel: string | null;
@@ -39,6 +41,7 @@ export type KeyView = {
   orgSlug: string;
   orgName: string;
   orgDefaultGrace: GracePeriod;
+  orgKeyRecoverable: boolean;
   canManage: boolean;
   /** Deleting stays possible after revocation (for those who could manage the key). */
   canDelete: boolean;
@@ -58,6 +61,7 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     prefix: k.prefix,
     last4: k.last4,
     publicToken: k.type === "public" ? k.publicToken : null,
+    recoverable: k.type === "secret" && k.tokenSealed !== null,
     status: effectiveStatus(k, now, k.ownerRole !== null),
     ownerId: k.ownerId,
     ownerLabel: k.ownerEmail ?? k.ownerName,
@@ -79,6 +83,7 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     orgSlug: k.orgSlug,
     orgName: k.orgName,
     orgDefaultGrace: k.orgDefaultGrace,
+    orgKeyRecoverable: k.orgKeyRecoverable,
     canManage: canManageKey(viewer, k) && k.status !== "revoked",
     canDelete: canManageKey(viewer, k),
   };

@@ -1,6 +1,6 @@
 // Owns the one definition of an operation: its input schemas (path parameters, query, body), the
 // key permission it needs on the REST API, and `handler(ctx, input)`. The REST route
-// (lib/api/rest.ts), the server action (app/_lib/action.ts), the page's search-params parsing
+// (restRoute in lib/api/with-api-key.ts), the server action (opAction in app/_lib/action.ts), the page's search-params parsing
 // (parsePageQuery) and the OpenAPI document (lib/openapi.ts) are all produced from it, so a rule
 // exists in one place. Role checks stay in the domain functions the handlers call.
 import { z } from "zod";

@@ -10,6 +10,7 @@ import { publishKeyChange } from "../verify/invalidation";
 import { parseInput } from "../validation";
 import { canAssignRole, requireAdmin, roleSchema } from "./roles";
 import type { OrgContext } from "../context";
+import { requireRecentAuth } from "../auth/reauth";
 
 export type MemberRow = { userId: string; name: string | null; email: string | null; role: Role; joinedAt: Date };
 
@@ -89,6 +90,7 @@ async function deleteMembership(ctx: OrgContext, userId: string, action: "member
     if (action === "member.removed" && member.role === "owner" && ctx.membership.role !== "owner") {
       throw new ForbiddenError("Only owners can remove an owner.");
     }
+    if (action === "member.removed" && member.role === "owner") requireRecentAuth(ctx.actor);
     if (member.role === "owner" && (await ownerCount(tx, ctx.org.id)) <= 1) {
       throw new ConflictError(
         action === "member.left"

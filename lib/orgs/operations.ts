@@ -2,6 +2,7 @@
 import { operation } from "../ops/operation";
 import { updateOrgSchema, updateOrganization } from "./organizations";
 import { changeMemberRole, changeRoleSchema, leaveOrganization, removeMember, removeMemberSchema } from "./members";
+import { setTwoFactorRequirement, twoFactorPolicySchema } from "./two-factor-policy";
 import { createInvitation, inviteSchema, revokeInvitation, revokeInvitationSchema } from "./invitations";
 
 export const updateOrganizationOp = operation({
@@ -44,4 +45,11 @@ export const leaveOrganizationOp = operation({
   summary: "Leave the organization",
   input: {},
   handler: (ctx) => leaveOrganization(ctx),
+});
+
+export const setTwoFactorRequirementOp = operation({
+  name: "setTwoFactorRequirement",
+  summary: "Require (or stop requiring) two-factor authentication of every member",
+  input: { body: twoFactorPolicySchema },
+  handler: (ctx, { body }) => setTwoFactorRequirement(ctx, body),
 });

@@ -20,7 +20,7 @@ function row(i: number, extra: Partial<ApiKey> = {}): ApiKey {
     publicToken: null, status: "active", permissions: ["keys:read", "customers:read"], rules: null, ipAllowlist: [], rateLimit: null, rateLimitWindowMs: null,
     expiresAt: null, metadata: { plan: "pro" }, externalId: `cus_${i}`, lastUsedAt: now, lastUsedIp: "203.0.113.7", createdAt: now, updatedAt: now, revokedAt: null,
     customerId: null, creditsRemaining: null, creditsRefillAmount: null, creditsRefillInterval: null, creditsRefillDay: null, creditsNextRefillAt: null, creditsLowThreshold: null,
-    permissionUseCountedSince: now,
+    permissionUseCountedSince: now, tokenSealed: null,
     ...extra,
   };
 }

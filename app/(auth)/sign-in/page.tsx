@@ -10,5 +10,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
   const email = typeof params.email === "string" ? params.email : undefined;
-  return <AuthForm mode="sign-in" callbackUrl={callbackUrl} oauth={oauthProviders} defaultEmail={email} />;
+  const notice =
+    params.error === "TwoFactorPasswordOnly"
+      ? "This account uses two-factor authentication: sign in with your email, password and code."
+      : undefined;
+  return <AuthForm mode="sign-in" callbackUrl={callbackUrl} oauth={oauthProviders} defaultEmail={email} notice={notice} />;
 }

@@ -7,6 +7,7 @@ import { CreateKeyDialog, type CreateTarget } from "@/components/keys/create-key
 import { listKeysOwnedBy, myKeysQuerySchema } from "@/lib/keys/queries";
 import { toKeyView } from "@/lib/keys/view";
 import { usageLast24h } from "@/lib/verify/usage-queries";
+import { hasTwoFactor } from "@/lib/auth/two-factor";
 import { listOrganizationsForUser, resolveOrgContext } from "@/lib/orgs/organizations";
 
 export const metadata = { title: "My API keys" };
@@ -18,14 +19,19 @@ export default async function MyApiKeysPage({ searchParams }: { searchParams: Pr
   const [{ rows, total }, orgs] = await Promise.all([listKeysOwnedBy(user.id, query), listOrganizationsForUser(user.id)]);
   // Keys created here are always owned by the signed-in user; viewers cannot create keys.
   const me = actorFor(user, null);
-  const targets: CreateTarget[] = await Promise.all(
-    orgs
-      .filter((o) => o.role !== "viewer")
-      .map(async (o) => {
-        const form = await keyFormContext(await resolveOrgContext(me, o.slug));
-        return { slug: o.slug, name: o.name, form: { ...form, isAdmin: false, members: [{ id: user.id, label: user.email ?? user.id }] } };
-      }),
-  );
+  // Organizations that require two-factor of a member without it offer no creation here either.
+  const targets: CreateTarget[] = (
+    await Promise.all(
+      orgs
+        .filter((o) => o.role !== "viewer")
+        .map(async (o) => {
+          const ctx = await resolveOrgContext(me, o.slug);
+          if (ctx.org.requireTwoFactor && !hasTwoFactor(user)) return null;
+          const form = await keyFormContext(ctx);
+          return { slug: o.slug, name: o.name, form: { ...form, isAdmin: false, members: [{ id: user.id, label: user.email ?? user.id }] } };
+        }),
+    )
+  ).filter((t) => t !== null);
   const usage = await usageLast24h(rows.map((r) => r.id));
   const create = targets.length ? <CreateKeyDialog orgs={targets} /> : null;
   return (
