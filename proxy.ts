@@ -1,7 +1,7 @@
 // Next.js proxy (runs before every page): a fresh CSP nonce per request, passed to the render
 // through the request's own CSP header (Next.js stamps it on its scripts) and `x-nonce`.
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy } from "@/lib/http/security-headers";
+import { contentSecurityPolicy, strictTransportSecurity } from "@/lib/http/security-headers";
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
@@ -11,6 +11,8 @@ export function proxy(request: NextRequest) {
   headers.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
+  const hsts = strictTransportSecurity(process.env.AUTH_URL);
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
   return response;
 }
 

@@ -29,3 +29,8 @@ export const SECURITY_HEADERS: Record<string, string> = {
   "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
   "Cross-Origin-Opener-Policy": "same-origin",
 };
+
+/** HSTS when the console's public URL is https (never on plain http, where it would be ignored or lock out a dev setup). */
+export function strictTransportSecurity(authUrl: string | undefined): string | null {
+  return authUrl?.startsWith("https://") ? "max-age=63072000; includeSubDomains" : null;
+}
