@@ -226,6 +226,19 @@ export const auditEvents = pgTable(
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
+/**
+ * Credits, the same columns on keys and customers (null remaining: no credit limit). A verification's
+ * cost is taken atomically; a refill sets them back to the refill amount, lazily, once it is due.
+ */
+const creditColumns = () => ({
+  creditsRemaining: integer("credits_remaining"),
+  creditsRefillAmount: integer("credits_refill_amount"),
+  creditsRefillInterval: text("credits_refill_interval").$type<RefillInterval>(),
+  creditsRefillDay: integer("credits_refill_day"),
+  creditsNextRefillAt: timestamp("credits_next_refill_at", { withTimezone: true, mode: "date" }),
+  creditsLowThreshold: integer("credits_low_threshold"),
+});
+
 // ---- Customers ----
 
 /** The organization's own customers: keys can be scoped to one (verification answers carry it). */
@@ -238,14 +251,7 @@ export const customers = pgTable(
     externalId: text("external_id").notNull(),
     name: text("name").notNull(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
-    /** Credits (null: no credit limit). A verification's cost is taken atomically; refills set it to the refill amount. */
-    creditsRemaining: integer("credits_remaining"),
-    creditsRefillAmount: integer("credits_refill_amount"),
-    creditsRefillInterval: text("credits_refill_interval").$type<RefillInterval>(),
-    creditsRefillDay: integer("credits_refill_day"),
-    /** When the next refill is due (lazily applied by the first verification after it). */
-    creditsNextRefillAt: timestamp("credits_next_refill_at", { withTimezone: true, mode: "date" }),
-    creditsLowThreshold: integer("credits_low_threshold"),
+    ...creditColumns(),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
@@ -295,14 +301,7 @@ export const apiKeys = pgTable(
     externalId: text("external_id"),
     /** The customer the key is scoped to (a customer with keys cannot be deleted). */
     customerId: text("customer_id").references(() => customers.id, { onDelete: "restrict" }),
-    /** Credits (null: no credit limit). A verification's cost is taken atomically; refills set it to the refill amount. */
-    creditsRemaining: integer("credits_remaining"),
-    creditsRefillAmount: integer("credits_refill_amount"),
-    creditsRefillInterval: text("credits_refill_interval").$type<RefillInterval>(),
-    creditsRefillDay: integer("credits_refill_day"),
-    /** When the next refill is due (lazily applied by the first verification after it). */
-    creditsNextRefillAt: timestamp("credits_next_refill_at", { withTimezone: true, mode: "date" }),
-    creditsLowThreshold: integer("credits_low_threshold"),
+    ...creditColumns(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
     lastUsedIp: text("last_used_ip"),
     createdAt: createdAt(),

@@ -4,7 +4,7 @@ import { ChevronLeft } from "lucide-react";
 import { orgPageContext } from "@/app/_lib/org-page";
 import { keyFormContext } from "@/app/_lib/key-form-context";
 import { KeyDetail } from "@/components/keys/key-detail";
-import { AuditTable } from "@/components/audit/audit-table";
+import { AuditTrail } from "@/components/audit/audit-trail";
 import { listAuditTrail } from "@/lib/audit/audit";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/queries";
@@ -48,16 +48,7 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
       <KeyDetail keyView={key} form={form} members={form.members} />
       <PermissionUsage orgSlug={ctx.org.slug} keyId={key.id} keyName={key.name} usage={permissionUsage} canManage={key.canManage} />
       <KeyUsage base={`/orgs/${ctx.org.slug}/settings/api-keys/${key.id}`} range={range} chart={hourlyPoints(hourly, hours, now)} log={log} code={code} page={page} perPage={25} />
-      <h2 className="mt-8 mb-3 text-base font-semibold">Activity</h2>
-      <AuditTable
-        actions={[]}
-        page={1}
-        perPage={50}
-        total={trail.total}
-        hideFilters
-        hideIp={trail.ipsHidden}
-        rows={trail.rows.map((r) => ({ id: r.id, createdAt: r.createdAt.toISOString(), actor: r.actorLabel, action: r.action, target: r.targetLabel ?? r.targetId, ip: r.ip, before: r.before, after: r.after }))}
-      />
+      <AuditTrail trail={trail} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { ChevronLeft } from "lucide-react";
 import { orgPageContext } from "@/app/_lib/org-page";
 import { Card, PageHeader } from "@/components/ui/card";
-import { AuditTable } from "@/components/audit/audit-table";
+import { AuditTrail } from "@/components/audit/audit-trail";
 import { EditCustomerForm } from "@/components/customers/customer-form";
 import { KeyStatusBadge } from "@/components/keys/key-badges";
 import { listAuditTrail } from "@/lib/audit/audit";
@@ -86,16 +86,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ slug:
           )}
         </Card>
       </div>
-      <h2 className="mt-8 mb-3 text-base font-semibold">Activity</h2>
-      <AuditTable
-        actions={[]}
-        page={1}
-        perPage={50}
-        total={trail.total}
-        hideFilters
-        hideIp={trail.ipsHidden}
-        rows={trail.rows.map((r) => ({ id: r.id, createdAt: r.createdAt.toISOString(), actor: r.actorLabel, action: r.action, target: r.targetLabel ?? r.targetId, ip: r.ip, before: r.before, after: r.after }))}
-      />
+      <AuditTrail trail={trail} />
     </>
   );
 }
