@@ -21,6 +21,8 @@ if (baseUrl) {
   url.pathname = `/${name}`;
   env.DATABASE_URL = url.toString();
   env.AUTH_SECRET ??= randomBytes(33).toString("base64");
+  // On PostgreSQL, recoverable keys need an encryption key from the environment (the embedded default generates one).
+  env.LATCHKEY_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
   console.log(`[e2e] fresh PostgreSQL database ${name}`);
   cleanup = async () => {
     const a = postgres(baseUrl, { max: 1, onnotice: () => {} });
