@@ -5,13 +5,13 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
-import { changePasswordAction, deleteAccountAction, signOutEverywhereAction, updateProfileAction } from "@/app/_actions/account";
+import { SignOutEverywhereButton } from "./sign-out-everywhere";
+import { changePasswordAction, deleteAccountAction, updateProfileAction } from "@/app/_actions/account";
 import type { DeletionPreview } from "@/lib/auth/profile";
 
 export function AccountSettings({ name, email, hasPassword, preview }: { name: string; email: string; hasPassword: boolean; preview: DeletionPreview }) {
   const profile = useAction(updateProfileAction);
   const password = useAction(changePasswordAction);
-  const everywhere = useAction(signOutEverywhereAction);
   const del = useAction(deleteAccountAction);
   const [confirm, setConfirm] = React.useState("");
   const keyCount = preview.keys.reduce((n, g) => n + g.keys.length, 0);
@@ -71,17 +71,7 @@ export function AccountSettings({ name, email, hasPassword, preview }: { name: s
           title="Sessions"
           description="Signs you out on every browser and device, this one included."
           actions={
-            <ConfirmButton
-              variant="secondary"
-              title="Sign out of all sessions?"
-              description="Every browser and device signed in to your account is signed out, including this one."
-              confirmLabel="Sign out everywhere"
-              onConfirm={async () => {
-                await everywhere.run([{}]);
-              }}
-            >
-              Sign out of all sessions
-            </ConfirmButton>
+            <SignOutEverywhereButton />
           }
         />
       </Card>

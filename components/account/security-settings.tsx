@@ -10,6 +10,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
+import { SignOutEverywhereButton } from "./sign-out-everywhere";
 import {
   addPasskeyAction,
   passkeyRegistrationOptionsAction,
@@ -20,7 +21,6 @@ import {
   endSessionAction,
   regenerateBackupCodesAction,
 } from "@/app/_actions/security";
-import { signOutEverywhereAction } from "@/app/_actions/account";
 import { relativeTime } from "@/lib/format";
 import type { TwoFactorStatus } from "@/lib/auth/two-factor";
 import type { SessionView } from "@/lib/auth/sessions";
@@ -240,24 +240,13 @@ function describeAgent(ua: string | null): string {
 
 export function SessionsList({ sessions }: { sessions: SessionView[] }) {
   const end = useAction(endSessionAction);
-  const everywhere = useAction(signOutEverywhereAction);
   return (
     <Card>
       <CardHeader
         title="Active sessions"
         description="Browsers signed in to your account. Signing one out ends it at once."
         actions={
-          <ConfirmButton
-            variant="secondary"
-            title="Sign out of all sessions?"
-            description="Every browser and device signed in to your account is signed out, including this one."
-            confirmLabel="Sign out everywhere"
-            onConfirm={async () => {
-              await everywhere.run([{}]);
-            }}
-          >
-            Sign out of all sessions
-          </ConfirmButton>
+          <SignOutEverywhereButton />
         }
       />
       <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="sessions">
