@@ -4,6 +4,7 @@ import { z } from "zod";
 import { KEY_ENVIRONMENTS, KEY_STATUSES, KEY_TYPES } from "../keys/key-names";
 import type { KeyView } from "../keys/view";
 import { creditsJsonSchema } from "../credits/credits-json";
+import { namedLimitJsonSchema } from "../limits/named-limits";
 
 const iso = () => z.string().describe("ISO 8601 date-time");
 
@@ -21,7 +22,8 @@ export const apiKeySchema = z.object({
   effectivePermissions: z.array(z.string()).describe("The key's permissions capped by its owner's current role: what verification grants."),
   rules: z.string().nullable(),
   ipAllowlist: z.array(z.string()),
-  rateLimit: z.object({ limit: z.number().int(), windowSeconds: z.number().int() }).nullable(),
+  rateLimit: z.object({ limit: z.number().int(), windowSeconds: z.number().int() }).nullable().describe("Shorthand: the limit named `default` (null: none)."),
+  ratelimits: z.array(namedLimitJsonSchema).describe("The key's named rate limits (window in seconds)."),
   expiresAt: iso().nullable(),
   previousTokenValidUntil: iso().nullable().describe("After a roll: until when the previous token still verifies."),
   metadata: z.record(z.string(), z.unknown()),
@@ -51,6 +53,7 @@ export function toApiKey(v: KeyView): ApiKeyJson {
     rules: v.rules,
     ipAllowlist: v.ipAllowlist,
     rateLimit: v.rateLimit,
+    ratelimits: v.ratelimits,
     expiresAt: v.expiresAt,
     previousTokenValidUntil: v.previousTokenValidUntil,
     metadata: v.metadata,

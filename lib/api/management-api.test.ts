@@ -241,7 +241,7 @@ describe("management API", () => {
     const { status, res, json } = await call(keysRoute.GET, { method: "GET", path: "/api/v1/keys", token });
     expect([status, json.type]).toEqual([429, "/docs/api#problem-rate-limited"]);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(res.headers.get("ratelimit-policy")).toBe('"key";q=2;w=60');
+    expect(res.headers.get("ratelimit-policy")).toBe('"default";q=2;w=60');
   });
 
   it("concurrent PATCHes of different fields both land", async () => {
@@ -267,7 +267,7 @@ describe("management API", () => {
     const huge = await call(keysRoute.POST, { method: "POST", path: "/api/v1/keys", token: tokens.full, body: { name: "huge", description: "x".repeat(70 * 1024) } });
     expect([huge.status, huge.json.detail]).toEqual([400, "The body must be at most 64 KiB."]);
     const [row] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, id));
-    expect(row.rateLimit).toBeNull();
+    expect(row.ratelimits).toEqual([]);
     expect(row.environment).toBe("production");
   });
 

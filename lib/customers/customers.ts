@@ -13,12 +13,14 @@ import { parseInput } from "../validation";
 import { publishKeyChange } from "../verify/invalidation";
 import { jsonObject, pageQuery, text } from "../primitives";
 import { creditColumns, creditsInputOf, creditsSchema } from "../credits/credits";
+import { namedLimitsSchema } from "../limits/named-limits";
 
 export const customerFields = {
   externalId: text({ label: "External ID", min: 1, max: 255, required: "External ID is required" }).describe("The customer's id in your own system; unique in the organization."),
   name: text({ label: "Name", min: 1, max: 200, required: "Name is required" }),
   metadata: jsonObject({ label: "Metadata", maxBytes: 4096 }).describe("A JSON object (up to 4 KiB) returned by verification with the customer."),
   credits: creditsSchema.describe("Credits shared by the customer's keys (a key's own credits win). Null: none."),
+  ratelimits: namedLimitsSchema.default([]).describe("Named rate limits shared by all the customer's keys (a key's limit of the same name replaces one): `limit` requests per sliding `window` seconds."),
 };
 export const createCustomerSchema = z.object(customerFields);
 /** PATCH: any subset of the fields. */
@@ -35,7 +37,7 @@ export type CustomerListQuery = z.output<typeof customerListQuerySchema>;
 
 export type CustomerRow = Customer & { keyCount: number };
 
-const auditView = (c: Customer) => ({ externalId: c.externalId, name: c.name, metadata: c.metadata, credits: creditsInputOf(c) });
+const auditView = (c: Customer) => ({ externalId: c.externalId, name: c.name, metadata: c.metadata, credits: creditsInputOf(c), ratelimits: c.ratelimits });
 
 // Written out in full: inside a select from "customer", drizzle leaves column names unqualified.
 const keyCount = sql<number>`(select count(*)::int from "api_key" k where k."customer_id" = "customer"."id")`;
@@ -98,7 +100,7 @@ export async function createCustomer(ctx: OrgContext, raw: unknown): Promise<Cus
     return await getDb().transaction(async (tx) => {
       const [c] = await tx
         .insert(customers)
-        .values({ id: newId("cus"), organizationId: ctx.org.id, externalId: input.externalId, name: input.name, metadata: input.metadata, ...creditColumns(input.credits, new Date()) })
+        .values({ id: newId("cus"), organizationId: ctx.org.id, externalId: input.externalId, name: input.name, metadata: input.metadata, ratelimits: input.ratelimits, ...creditColumns(input.credits, new Date()) })
         .returning();
       await recordAudit(tx, { organizationId: ctx.org.id, actor: ctx.actor, action: "customer.created", target: { type: "customer", id: c.id, label: c.name }, after: auditView(c) });
       return c;
@@ -112,7 +114,7 @@ export async function createCustomer(ctx: OrgContext, raw: unknown): Promise<Cus
 /** Changes only the fields present in `raw` (PATCH). */
 export async function updateCustomer(ctx: OrgContext, customerId: string, raw: unknown): Promise<Customer> {
   const updated = await writeCustomerUpdate(ctx, customerId, raw);
-  // Verification answers carry the customer and use its credits: every instance reloads the org's keys.
+  // Verification answers carry the customer and use its credits and limits: every instance reloads the org's keys.
   await publishKeyChange({ organizationIds: [ctx.org.id] });
   return updated;
 }
@@ -132,6 +134,7 @@ async function writeCustomerUpdate(ctx: OrgContext, customerId: string, raw: unk
           ...(patch.name !== undefined ? { name: patch.name } : {}),
           ...(patch.metadata !== undefined ? { metadata: patch.metadata } : {}),
           ...(patch.credits !== undefined ? creditColumns(patch.credits, new Date()) : {}),
+          ...(patch.ratelimits !== undefined ? { ratelimits: patch.ratelimits } : {}),
           updatedAt: new Date(),
         })
         .where(eq(customers.id, current.id))

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { operation } from "../ops/operation";
 import { creditsOf } from "../credits/credits";
 import { creditsJsonSchema } from "../credits/credits-json";
+import { namedLimitJsonSchema } from "../limits/named-limits";
 import { id, pageResult } from "../primitives";
 import type { CustomerRow } from "./customers";
 import { createCustomer, createCustomerSchema, customerListQuerySchema, deleteCustomer, getCustomer, listCustomers, updateCustomer, updateCustomerSchema } from "./customers";
@@ -17,12 +18,13 @@ export const customerJsonSchema = z.object({
   metadata: z.record(z.string(), z.unknown()),
   keyCount: z.number().int().describe("Keys scoped to this customer."),
   credits: creditsJsonSchema.nullable().describe("Credits shared by the customer's keys (null: none)."),
+  ratelimits: z.array(namedLimitJsonSchema).describe("Named rate limits shared by the customer's keys (window in seconds)."),
   createdAt: z.string().describe("ISO 8601 date-time"),
   updatedAt: z.string().describe("ISO 8601 date-time"),
 });
 
 export function toCustomerJson(c: CustomerRow): z.infer<typeof customerJsonSchema> {
-  return { id: c.id, externalId: c.externalId, name: c.name, metadata: c.metadata, keyCount: c.keyCount, credits: creditsOf(c), createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+  return { id: c.id, externalId: c.externalId, name: c.name, metadata: c.metadata, keyCount: c.keyCount, credits: creditsOf(c), ratelimits: c.ratelimits, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
 }
 
 export const listCustomersOp = operation({

@@ -19,6 +19,7 @@ import { ROLES, type Role } from "../orgs/role-names";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "../keys/key-names";
 import { GRACE_PERIODS } from "../keys/grace";
 import type { RefillInterval } from "../credits/credit-names";
+import type { NamedLimit } from "../limits/named-limits";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
@@ -251,6 +252,8 @@ export const customers = pgTable(
     externalId: text("external_id").notNull(),
     name: text("name").notNull(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    /** Named rate limits shared by all the customer's keys (a key's limit of the same name replaces one). */
+    ratelimits: jsonb("ratelimits").$type<NamedLimit[]>().notNull().default([]),
     ...creditColumns(),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
@@ -294,8 +297,8 @@ export const apiKeys = pgTable(
     permissions: text("permissions").array().notNull().default([]),
     rules: text("rules"),
     ipAllowlist: text("ip_allowlist").array().notNull().default([]),
-    rateLimit: integer("rate_limit"),
-    rateLimitWindowMs: integer("rate_limit_window_ms"),
+    /** Named rate limits `[{ name, limit, window }]` (window in seconds); "default" is the single-limit shorthand. */
+    ratelimits: jsonb("ratelimits").$type<NamedLimit[]>().notNull().default([]),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     externalId: text("external_id"),

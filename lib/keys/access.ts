@@ -48,7 +48,7 @@ export function auditView(key: ApiKey): Record<string, unknown> {
     permissions: key.permissions,
     rules: key.rules,
     ipAllowlist: key.ipAllowlist,
-    rateLimit: key.rateLimit ? { limit: key.rateLimit, windowSeconds: (key.rateLimitWindowMs ?? 0) / 1000 } : null,
+    ratelimits: key.ratelimits,
     expiresAt: key.expiresAt?.toISOString() ?? null,
     metadata: key.metadata,
     externalId: key.externalId,

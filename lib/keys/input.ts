@@ -4,6 +4,7 @@ import { id, jsonObject, optionalText, text } from "../primitives";
 import { KEY_ENVIRONMENTS, KEY_TYPES } from "./key-names";
 import { GRACE_PERIODS } from "./grace";
 import { creditsSchema } from "../credits/credits";
+import { namedLimitsSchema, singleLimitSchema } from "../limits/named-limits";
 
 export const keyNameSchema = text({ label: "Name", min: 1, max: 100, required: "Name is required" });
 
@@ -26,17 +27,8 @@ const expiresSchema = z
     return d;
   });
 
-const rateLimitSchema = z
-  .object({
-    limit: z.coerce.number({ error: "Enter a number of requests" }).int("Use a whole number").min(1, "At least 1 request").max(1_000_000_000),
-    windowSeconds: z.coerce
-      .number({ error: "Enter a window in seconds" })
-      .int("Use whole seconds")
-      .min(1, "The window must be at least 1 second")
-      .max(86_400, "The window must be at most 1 day"),
-  })
-  .nullish()
-  .transform((v) => v ?? null);
+// `rateLimit` is the shorthand for the limit named "default" (absent: unchanged on PATCH).
+const rateLimitSchema = singleLimitSchema.nullable().optional();
 
 const permissionsSchema = z.array(text({ label: "A permission", min: 1, max: 100 })).max(200, "At most 200 permissions").default([]);
 
@@ -48,7 +40,8 @@ const keySettings = {
   permissions: permissionsSchema.describe("Permissions from the organization's catalog; capped by the owner's role. Public keys: only `*:read` / `*:public`."),
   rules: optionalText({ label: "Rules", max: 10_000, multiline: true }).describe("One rule per line, first match wins: `allow|deny [METHOD[,METHOD]|*] /path/*`."),
   ipAllowlist: z.union([text({ label: "IP allowlist", max: 20_000, multiline: true }), z.array(text({ label: "An IP allowlist entry", max: 100 })).max(1000, "At most 1000 entries")]).nullish().describe("Addresses or CIDR ranges (IPv4/IPv6), as an array or one per line. Empty: any address."),
-  rateLimit: rateLimitSchema.describe("Requests per window, counted per key; null for no limit."),
+  rateLimit: rateLimitSchema.describe("Shorthand for the limit named `default`: requests per window, counted per key; null removes it. Send either this or `ratelimits`."),
+  ratelimits: namedLimitsSchema.optional(),
   expiresAt: expiresSchema.describe("ISO 8601 date-time, or null for no expiry (the organization's key policy may require one)."),
   metadata: metadataSchema.describe("A JSON object (up to 4 KiB) returned by verification."),
   externalId: optionalText({ label: "External ID", max: 255 }).describe("Your own identifier for the key's user or customer."),

@@ -63,8 +63,7 @@ describe("keys", () => {
       ownerId: people.member.id,
       permissions: ["customers:read", "keys:verify"],
       ipAllowlist: ["10.0.0.0/8", "203.0.113.7"],
-      rateLimit: 100,
-      rateLimitWindowMs: 60_000,
+      ratelimits: [{ name: "default", limit: 100, window: 60 }],
       metadata: { customer: "cus_42" },
     });
     const events = await auditActions(org.id, key.id);
@@ -85,6 +84,11 @@ describe("keys", () => {
       [{ name: "k", ipAllowlist: "10.0.0.0/40" }, "ipAllowlist"],
       [{ name: "k", rateLimit: { limit: 0, windowSeconds: 10 } }, "rateLimit.limit"],
       [{ name: "k", rateLimit: { limit: 5, windowSeconds: 90_000 } }, "rateLimit.windowSeconds"],
+      [{ name: "k", ratelimits: [{ name: "a", limit: 5, window: 60 }, { name: "a", limit: 9, window: 1 }] }, "ratelimits.1.name"],
+      [{ name: "k", ratelimits: [{ name: "bad name", limit: 5, window: 60 }] }, "ratelimits.0.name"],
+      [{ name: "k", ratelimits: [{ name: "a", limit: -1, window: 60 }] }, "ratelimits.0.limit"],
+      [{ name: "k", ratelimits: [{ name: "a", limit: 1, window: 0 }] }, "ratelimits.0.window"],
+      [{ name: "k", ratelimits: [], rateLimit: { limit: 5, windowSeconds: 60 } }, "rateLimit"],
       [{ name: "k", expiresAt: "yesterday-ish" }, "expiresAt"],
       [{ name: "k", expiresAt: new Date(Date.now() - 1000).toISOString() }, "expiresAt"],
       [{ name: "k", metadata: "[1,2]" }, "metadata"],

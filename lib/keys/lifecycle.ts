@@ -10,6 +10,7 @@ import { newId } from "../ids";
 import { isUniqueViolation } from "../error-translator";
 import { assertCustomerOfOrg } from "../customers/customers";
 import { creditColumns, creditsInputOf, type CreditsInput } from "../credits/credits";
+import { withDefaultLimit, type NamedLimit, type SingleLimit } from "../limits/named-limits";
 import { parseInput } from "../validation";
 import { isAdminRole } from "../orgs/roles";
 import type { OrgContext } from "../context";
@@ -33,7 +34,8 @@ type Settings = {
   permissions: string[];
   rules: string | null;
   ipAllowlist?: string | string[] | null;
-  rateLimit: { limit: number; windowSeconds: number } | null;
+  rateLimit?: SingleLimit | null;
+  ratelimits?: NamedLimit[];
   expiresAt: Date | null;
   metadata: Record<string, unknown>;
   externalId: string | null;
@@ -90,14 +92,24 @@ async function resolveSettings(tx: DbOrTx, ctx: OrgContext, s: Settings, type: K
     permissions,
     rules,
     ipAllowlist,
-    rateLimit: s.rateLimit?.limit ?? null,
-    rateLimitWindowMs: s.rateLimit ? s.rateLimit.windowSeconds * 1000 : null,
+    ratelimits: resolveLimits(s, current),
     expiresAt: s.expiresAt,
     metadata: s.metadata,
     externalId: s.externalId,
     customerId,
     ...creditColumns(s.credits, now),
   };
+}
+
+/**
+ * The named limits to store: `ratelimits` as sent, or the current ones with `rateLimit` (the
+ * shorthand for "default") applied. Sending both is refused rather than guessed.
+ */
+function resolveLimits(s: Settings, current: ApiKey | null): NamedLimit[] {
+  if (s.rateLimit !== undefined && s.ratelimits !== undefined) throw fieldError("rateLimit", "Send either rateLimit (the limit named “default”) or ratelimits, not both");
+  if (s.ratelimits !== undefined) return s.ratelimits;
+  const base = current?.ratelimits ?? [];
+  return s.rateLimit !== undefined ? withDefaultLimit(base, s.rateLimit) : base;
 }
 
 export async function memberRole(tx: DbOrTx, organizationId: string, userId: string): Promise<Role | null> {
@@ -182,7 +194,6 @@ function settingsOf(k: ApiKey) {
     permissions: k.permissions,
     rules: k.rules,
     ipAllowlist: k.ipAllowlist,
-    rateLimit: k.rateLimit && k.rateLimitWindowMs ? { limit: k.rateLimit, windowSeconds: k.rateLimitWindowMs / 1000 } : null,
     expiresAt: k.expiresAt,
     metadata: k.metadata,
     externalId: k.externalId,

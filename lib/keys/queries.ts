@@ -1,5 +1,6 @@
 // Owns reading keys: the filtered, sorted, paginated list (with count) for an organization or for
 // one user across their organizations, and one key with its owner.
+import type { NamedLimit } from "../limits/named-limits";
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, customers, getDb, memberships, organizations, users, type ApiKey, type Role } from "../db";
@@ -42,6 +43,8 @@ export type KeyRow = ApiKey & {
   orgDefaultGrace: GracePeriod;
   customerName: string | null;
   customerExternalId: string | null;
+  /** The customer's named limits (shared by its keys; the key's own of the same name replace them). */
+  customerRatelimits: NamedLimit[] | null;
   /** The organization keeps new secret tokens recoverable. */
   orgKeyRecoverable: boolean;
 };
@@ -95,7 +98,7 @@ async function queryKeys(scope: SQL, query: KeyListQuery, now: Date): Promise<{ 
   const db = getDb();
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace, customerName: customers.name, customerExternalId: customers.externalId, orgKeyRecoverable: organizations.keyRecoverable })
+      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace, customerName: customers.name, customerExternalId: customers.externalId, customerRatelimits: customers.ratelimits, orgKeyRecoverable: organizations.keyRecoverable })
       .from(apiKeys)
       .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
       .leftJoin(memberships, ownerMembership)
@@ -135,7 +138,7 @@ export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
         .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, key.organizationId)))
         .where(eq(users.id, key.ownerId))
     : [];
-  const [customer] = key.customerId ? await db.select({ name: customers.name, externalId: customers.externalId }).from(customers).where(eq(customers.id, key.customerId)) : [];
+  const [customer] = key.customerId ? await db.select({ name: customers.name, externalId: customers.externalId, ratelimits: customers.ratelimits }).from(customers).where(eq(customers.id, key.customerId)) : [];
   return {
     ...key,
     ownerEmail: owner?.email ?? null,
@@ -146,6 +149,7 @@ export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
     orgDefaultGrace: ctx.org.keyDefaultGrace,
     customerName: customer?.name ?? null,
     customerExternalId: customer?.externalId ?? null,
+    customerRatelimits: customer?.ratelimits ?? null,
     orgKeyRecoverable: ctx.org.keyRecoverable,
   };
 }

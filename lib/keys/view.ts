@@ -5,6 +5,7 @@ import type { KeyEnvironment, KeyStatus, KeyType } from "./key-names";
 import type { KeyRow } from "./queries";
 import type { GracePeriod } from "./grace";
 import { creditsOf } from "../credits/credits";
+import { appliedLimits, defaultLimitOf, type AppliedLimit, type NamedLimit, type SingleLimit } from "../limits/named-limits";
 
 export type KeyView = {
   id: string;
@@ -24,7 +25,12 @@ export type KeyView = {
   permissions: string[];
   rules: string | null;
   ipAllowlist: string[];
-  rateLimit: { limit: number; windowSeconds: number } | null;
+  /** Shorthand: the limit named "default", if the key has one. */
+  rateLimit: SingleLimit | null;
+  /** The key's own named limits. */
+  ratelimits: NamedLimit[];
+  /** Every limit verification applies: the key's, plus its customer's under other names (shared by the customer's keys). */
+  appliedLimits: AppliedLimit[];
   expiresAt: string | null;
   previousTokenValidUntil: string | null;
   metadata: Record<string, unknown>;
@@ -68,7 +74,9 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     permissions: k.permissions,
     rules: k.rules,
     ipAllowlist: k.ipAllowlist,
-    rateLimit: k.rateLimit && k.rateLimitWindowMs ? { limit: k.rateLimit, windowSeconds: k.rateLimitWindowMs / 1000 } : null,
+    rateLimit: defaultLimitOf(k.ratelimits),
+    ratelimits: k.ratelimits,
+    appliedLimits: appliedLimits(k, k.customerId && k.customerRatelimits ? { id: k.customerId, ratelimits: k.customerRatelimits } : null),
     expiresAt: k.expiresAt?.toISOString() ?? null,
     previousTokenValidUntil: graceLive ? k.previousHashExpiresAt!.toISOString() : null,
     metadata: k.metadata,

@@ -17,7 +17,7 @@ function row(i: number, extra: Partial<ApiKey> = {}): ApiKey {
   return {
     id: newId("key"), organizationId: `${org}`, ownerId: `${owner}`, createdById: `${owner}`, name: `service key ${i}`, description: "A key used by one of our services",
     type: "secret", environment: "production", prefix: "sk_prod_", last4: "a1B2", hash: randomBytes(32).toString("hex"), previousHash: null, previousHashExpiresAt: null,
-    publicToken: null, status: "active", permissions: ["keys:read", "customers:read"], rules: null, ipAllowlist: [], rateLimit: null, rateLimitWindowMs: null,
+    publicToken: null, status: "active", permissions: ["keys:read", "customers:read"], rules: null, ipAllowlist: [], ratelimits: [],
     expiresAt: null, metadata: { plan: "pro" }, externalId: `cus_${i}`, lastUsedAt: now, lastUsedIp: "203.0.113.7", createdAt: now, updatedAt: now, revokedAt: null,
     customerId: null, creditsRemaining: null, creditsRefillAmount: null, creditsRefillInterval: null, creditsRefillDay: null, creditsNextRefillAt: null, creditsLowThreshold: null,
     permissionUseCountedSince: now, tokenSealed: null,

@@ -2,6 +2,10 @@
 import type { ApiKey } from "../db";
 import type { RuleSet } from "../keys/rules";
 import type { CreditHolder } from "../credits/credits";
+import type { LimitCheck } from "./rate-limit";
+
+/** A limit that applies to the key (its own, or its customer's, whose counter all the customer's keys share), at cost 1. */
+export type RecordLimit = LimitCheck & { readonly name: string };
 
 /**
  * What verification needs of a key, and nothing else: about 0.5 KB per cached key. Identity fields
@@ -16,9 +20,8 @@ export type KeyRecord = {
   status: ApiKey["status"];
   /** Epoch ms; 0 when the key never expires. */
   expiresAtMs: number;
-  /** 0 when the key has no rate limit. */
-  rateLimit: number;
-  rateLimitWindowMs: number;
+  /** Every limit that applies (empty when none), each with cost 1: a request that names none uses them as they are. */
+  limits: readonly RecordLimit[];
   /** False once the owner left the organization (OWNER_INACTIVE). */
   ownerActive: boolean;
   /** The key's permissions capped by its owner's role, computed once when the record is loaded. */

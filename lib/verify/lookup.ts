@@ -4,7 +4,8 @@ import { apiKeys, customers, getDb, memberships, type ApiKey, type Customer, typ
 import { parseRules, type RuleSet } from "../keys/rules";
 import { compileAllowlist } from "../keys/ip-allowlist";
 import { cacheGeneration, cacheGet, cacheSet } from "./cache";
-import type { KeyRecord } from "./key-record";
+import type { KeyRecord, RecordLimit } from "./key-record";
+import { appliedLimits } from "../limits/named-limits";
 import { effectivePermissions } from "../keys/caps";
 import type { MaybePromise } from "../maybe-promise";
 
@@ -86,8 +87,7 @@ export function toRecord(row: Row, hash: string): KeyRecord {
     environment: k.environment,
     status: k.status,
     expiresAtMs: k.expiresAt?.getTime() ?? 0,
-    rateLimit: k.rateLimit && k.rateLimitWindowMs ? k.rateLimit : 0,
-    rateLimitWindowMs: k.rateLimitWindowMs ?? 0,
+    limits: recordLimits(k, row.customer ?? null),
     ownerActive: row.ownerRole !== null,
     effectivePermissions: permissions,
     rules,
@@ -99,6 +99,16 @@ export function toRecord(row: Row, hash: string): KeyRecord {
     cachedUntil: 0,
     used: false,
   };
+}
+
+const NO_LIMITS: readonly RecordLimit[] = Object.freeze([]);
+
+/** The key's limits and its customer's (shared by every key of the customer that has no limits of its own). */
+function recordLimits(k: ApiKey, customer: Customer | null): readonly RecordLimit[] {
+  const applied = appliedLimits(k, customer);
+  if (applied.length === 0) return NO_LIMITS;
+  const build = () => Object.freeze(applied.map((l) => Object.freeze({ name: l.name, counter: `${l.holderId}:${l.name}:${l.window}`, limit: l.limit, windowMs: l.window * 1000, cost: 1 })));
+  return k.ratelimits.length === 0 && customer ? share(`l\0${customer.id}\0${JSON.stringify(customer.ratelimits)}`, build) : build();
 }
 
 function flat(s: string): string {

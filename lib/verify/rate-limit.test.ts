@@ -123,6 +123,26 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
     expect(await drive(ls, key(), 500, 1500, { concurrency: 60 })).toBe(500);
   });
 
+  it.each(["exact", "local-first"] as const)("several limits across instances (%s): a request one limit refuses takes nothing from the others", async (mode) => {
+    const ls = await make(2, mode);
+    const a = key();
+    const b = key();
+    // b (40) runs out long before a (1000): the requests b refuses must not count in a.
+    const checks = [
+      { counter: a, limit: 1000, windowMs: DAY, cost: 2 },
+      { counter: b, limit: 40, windowMs: DAY, cost: 1 },
+    ];
+    let allowed = 0;
+    for (let i = 0; i < 200; i += 20) {
+      const batch = Array.from({ length: 20 }, (_, j) => ls[(i + j) % 2].consumeAll(checks, Date.now()));
+      for (const d of await Promise.all(batch)) if (d.every((x) => x.allowed)) allowed++;
+    }
+    expect(allowed).toBe(40);
+    await sleep(150); // local-first: the last hits reach Redis
+    const [only] = await ls[0].consumeAll([{ counter: a, limit: 1000, windowMs: DAY, cost: 0 }], Date.now());
+    expect(only.remaining).toBe(1000 - 2 * 40);
+  });
+
   it("falls back to local counts (and says so) when Redis does not answer", async () => {
     const warn = vi.spyOn(log(), "warn").mockImplementation(() => {});
     const l = new RateLimiter("redis://127.0.0.1:6399"); // nothing listens there

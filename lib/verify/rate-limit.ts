@@ -1,11 +1,14 @@
-// Owns per-key rate limits: sliding windows (the two-window weighted estimate), decided from this
-// instance's own counters at once and reconciled with Redis asynchronously (local-first), or with one
-// atomic Redis round trip per request (RATE_LIMIT_MODE=exact). Without Redis, or while it is down,
-// each instance counts on its own, exactly; hits counted meanwhile are added to Redis when it returns.
+// Owns rate limits: sliding windows (the two-window weighted estimate), decided from this instance's
+// own counters at once and reconciled with Redis asynchronously (local-first), or with one atomic
+// Redis round trip per request (RATE_LIMIT_MODE=exact). Without Redis, or while it is down, each
+// instance counts on its own, exactly; hits counted meanwhile are added to Redis when it returns.
+// A request may be subject to several limits (a key's named limits and its customer's, each with a
+// cost): all are checked first, and only when every one allows it is the cost taken from each, so a
+// request one limit refuses consumes nothing from the others (locally, and atomically in Redis).
 import Redis from "ioredis";
 import { env } from "../env";
 import { log } from "../log";
-import type { MaybePromise } from "../maybe-promise";
+import { after, type MaybePromise } from "../maybe-promise";
 
 export type RateDecision = {
   allowed: boolean;
@@ -20,6 +23,9 @@ export type RateDecision = {
 };
 
 export type RateLimitMode = "local-first" | "exact";
+
+/** One limit a request is checked against: `counter` names the shared count (holder, name and window). */
+export type LimitCheck = { counter: string; limit: number; windowMs: number; cost: number };
 
 /** Share of the limit an instance may allow without hearing back from Redis (below 50: every allow is confirmed in Redis). */
 export const UNCONFIRMED_SHARE = 0.02;
@@ -59,27 +65,45 @@ type Slot = {
   usedAt: number;
 };
 
+// KEYS: per check, its current and previous window. ARGV: per check, 6 values: unconfirmed hits to
+// add first, cost to take, what must fit (cost, at least 1), limit, previous window's weight, TTL.
+// Every check is decided before anything is taken: all allow and every cost is added, or nothing is.
 const HIT_SCRIPT = `
-local add = tonumber(ARGV[1])
-local cur
-if add > 0 then
-  cur = redis.call('INCRBY', KEYS[1], add)
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-else
-  cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local n = #KEYS / 2
+local cur, prev = {}, {}
+local ok = 1
+for i = 1, n do
+  local b = (i - 1) * 6
+  local add = tonumber(ARGV[b + 1])
+  if add > 0 then
+    cur[i] = redis.call('INCRBY', KEYS[2 * i - 1], add)
+    redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[b + 6])
+  else
+    cur[i] = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
+  end
+  prev[i] = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+  if prev[i] * tonumber(ARGV[b + 5]) + cur[i] + tonumber(ARGV[b + 3]) > tonumber(ARGV[b + 4]) then ok = 0 end
 end
-local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
-local ok = 0
-local want = tonumber(ARGV[2])
-if want > 0 and prev * tonumber(ARGV[4]) + cur + want <= tonumber(ARGV[3]) then
-  cur = redis.call('INCRBY', KEYS[1], want)
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-  ok = 1
+if ok == 1 then
+  for i = 1, n do
+    local b = (i - 1) * 6
+    local take = tonumber(ARGV[b + 2])
+    if take > 0 then
+      cur[i] = redis.call('INCRBY', KEYS[2 * i - 1], take)
+      redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[b + 6])
+    end
+  end
 end
-return {cur, prev, ok}`;
+local out = {ok}
+for i = 1, n do
+  out[2 * i] = cur[i]
+  out[2 * i + 1] = prev[i]
+end
+return out`;
 
 type HitRedis = Redis & {
-  latchkeyHit(cur: string, prev: string, add: number, want: number, limit: number, weight: string, ttl: number): Promise<[number, number, number]>;
+  /** numKeys, the keys, then 6 arguments per check (see HIT_SCRIPT): [ok, cur1, prev1, cur2, prev2, …]. */
+  latchkeyHit(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
 
 function windowKey(slot: Slot, ws: number): string {
@@ -91,16 +115,22 @@ function prevWeight(ws: number, windowMs: number, now: number): number {
   return Math.max(0, 1 - (now - ws) / windowMs);
 }
 
-/** The decision for a window whose counts (after this request, when allowed) are prev and cur. */
-function decisionFor(allowed: boolean, s: Slot, prev: number, cur: number, now: number): RateDecision {
+/** What must fit under the limit for a request of this cost (a cost of 0 checks that one more would fit). */
+const needOf = (cost: number) => (cost > 0 ? cost : 1);
+
+/**
+ * The decision for a window whose counts (after this request, when allowed) are prev and cur; while
+ * the next request of cost `need` does not fit, `retryAt` says when it will (assuming no other hits).
+ */
+function decisionFor(allowed: boolean, s: Slot, prev: number, cur: number, now: number, need = 1): RateDecision {
   const { limit, windowMs, ws } = s;
   const est = prev * prevWeight(ws, windowMs, now) + cur;
   const remaining = Math.max(0, Math.floor(limit - est));
   let retryAt = now;
-  if (est + 1 > limit) {
-    // Assuming no further hits: when does prev·w(t) + cur + 1 fit again?
-    if (cur + 1 <= limit && prev > 0) retryAt = ws + windowMs * (1 - (limit - 1 - cur) / prev);
-    else retryAt = ws + windowMs + (cur > 0 ? windowMs * Math.max(0, 1 - (limit - 1) / cur) : 0);
+  if (est + need > limit) {
+    // When does prev·w(t) + cur + need fit again?
+    if (cur + need <= limit && prev > 0) retryAt = ws + windowMs * (1 - (limit - need - cur) / prev);
+    else retryAt = ws + windowMs + (cur > 0 ? windowMs * Math.max(0, 1 - (limit - need) / cur) : 0);
     retryAt = Math.max(now, Math.ceil(retryAt));
   }
   const fullAt = cur > 0 ? ws + 2 * windowMs : prev > 0 ? ws + windowMs : now;
@@ -132,7 +162,7 @@ export class RateLimiter {
       connectTimeout: 2000,
       retryStrategy: (attempt) => Math.min(attempt * 250, 2000),
     });
-    redis.defineCommand("latchkeyHit", { numberOfKeys: 2, lua: HIT_SCRIPT });
+    redis.defineCommand("latchkeyHit", { lua: HIT_SCRIPT }); // the number of keys comes first (one pair per check)
     this.redis = redis as HitRedis;
     redis.on("error", (e) => this.fallBack(e));
     redis.on("ready", () => void this.reconnected());
@@ -185,8 +215,7 @@ export class RateLimiter {
     return this.redis !== null && this.redis.status === "ready";
   }
 
-  private slot(keyId: string, limit: number, windowMs: number, now: number): Slot {
-    const id = `${keyId}:${windowMs}`;
+  private slot(id: string, limit: number, windowMs: number, now: number): Slot {
     let s = this.slots.get(id);
     if (!s) {
       if (this.slots.size >= MAX_SLOTS) this.prune(now);
@@ -205,58 +234,106 @@ export class RateLimiter {
     if (this.slots.size >= MAX_SLOTS) this.slots.clear(); // only under key spraying: forget rather than grow
   }
 
-  /** Counts one request for `keyId` and says whether it is within the limit (synchronous unless Redis must confirm it). */
-  consume(keyId: string, limit: number, windowMs: number, now: number): MaybePromise<RateDecision> {
-    const s = this.slot(keyId, limit, windowMs, now);
-    const w = prevWeight(s.ws, windowMs, now);
-    const mine = s.inflight + s.pending;
-    const est = s.prev * w + s.cur + mine;
-    // Counts only grow within a window, so a view over the limit is right without asking anyone.
-    if (est + 1 > limit) return decisionFor(false, s, s.prev, s.cur + mine, now);
+  /** Counts one request of `cost` against one limit (see consumeAll). */
+  consume(counter: string, limit: number, windowMs: number, now: number, cost = 1): MaybePromise<RateDecision> {
+    return after(this.consumeAll([{ counter, limit, windowMs, cost }], now), (d) => d[0]);
+  }
+
+  /**
+   * Checks a request against every limit in `checks`, and only when all of them allow it takes each
+   * one's cost: a request one limit refuses consumes nothing from the others. One decision per check,
+   * in order (`allowed` says whether that limit alone allowed it). Synchronous unless Redis must
+   * confirm the request.
+   */
+  consumeAll(checks: readonly LimitCheck[], now: number): MaybePromise<RateDecision[]> {
+    const n = checks.length;
+    const slots: Slot[] = new Array(n);
+    let denied = false;
+    let local = this.mode === "local-first";
+    const t = Date.now();
+    for (let i = 0; i < n; i++) {
+      const c = checks[i];
+      const s = (slots[i] = this.slot(c.counter, c.limit, c.windowMs, now));
+      const need = needOf(c.cost);
+      const mine = s.inflight + s.pending;
+      const est = s.prev * prevWeight(s.ws, s.windowMs, now) + s.cur + mine;
+      // Counts only grow within a window, so a view over the limit is right without asking anyone.
+      if (est + need > c.limit) denied = true;
+      else if (local && !(mine + c.cost <= Math.floor(c.limit * UNCONFIRMED_SHARE) && est + need <= c.limit * (1 - RESERVE_SHARE) && t - s.readAt <= FRESH_MS)) local = false;
+    }
+    if (denied) return this.decideHere(slots, checks, now, false);
     if (!this.shared()) {
       // (Before the first connection, decisions are local without a warning.)
       if (this.redis && !this.degraded && this.epoch !== null && this.redis.status !== "ready") this.fallBack(new Error(`connection ${this.redis.status}`));
-      allowHere(s);
-      return decisionFor(true, s, s.prev, s.cur + mine + 1, now);
+      return this.decideHere(slots, checks, now, true);
     }
-    const unconfirmed = Math.floor(limit * UNCONFIRMED_SHARE);
-    if (this.mode === "local-first" && mine < unconfirmed && est + 1 <= limit * (1 - RESERVE_SHARE) && Date.now() - s.readAt <= FRESH_MS) {
-      allowHere(s);
-      if (s.pending >= Math.max(1, unconfirmed >> 1)) this.syncSoon();
-      return decisionFor(true, s, s.prev, s.cur + mine + 1, now);
+    if (local) {
+      const out = this.decideHere(slots, checks, now, true);
+      for (let i = 0; i < n; i++) if (slots[i].pending >= Math.max(1, Math.floor(checks[i].limit * UNCONFIRMED_SHARE) >> 1)) this.syncSoon();
+      return out;
     }
-    return this.confirm(s, now);
+    return this.confirm(slots, checks, now);
+  }
+
+  /** Decides from this instance's counts: when `take` and every limit allows it, takes each cost here. */
+  private decideHere(slots: Slot[], checks: readonly LimitCheck[], now: number, take: boolean): RateDecision[] {
+    const fits = slots.map((s, i) => s.prev * prevWeight(s.ws, s.windowMs, now) + s.cur + s.inflight + s.pending + needOf(checks[i].cost) <= checks[i].limit);
+    const all = take && fits.every(Boolean);
+    return slots.map((s, i) => {
+      if (all) allowHere(s, checks[i].cost);
+      return decisionFor(fits[i], s, s.prev, s.cur + s.inflight + s.pending, now, needOf(checks[i].cost));
+    });
   }
 
   /** One atomic round trip: sends this instance's unconfirmed hits and decides this request in Redis. */
-  private confirm(s: Slot, now: number): Promise<RateDecision> {
+  private confirm(slots: Slot[], checks: readonly LimitCheck[], now: number): Promise<RateDecision[]> {
     this.confirms++;
-    const add = s.pending;
-    const ws = s.ws;
-    s.pending = 0;
-    s.inflight += add;
-    const weight = prevWeight(ws, s.windowMs, now).toFixed(6);
-    return this.redis!.latchkeyHit(windowKey(s, ws), windowKey(s, ws - s.windowMs), add, 1, s.limit, weight, 2 * s.windowMs + 1000).then(
-      ([cur, prev, ok]) => {
-        acknowledge(s, ws, add, Number(cur));
-        if (s.ws === ws) {
-          s.prev = Math.max(s.prev, Number(prev));
-          s.prevKnown = true;
-          if (ok === 1) s.own++;
-        }
-        return decisionFor(ok === 1, s, Number(prev), Number(cur), now);
+    const n = slots.length;
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    const adds: number[] = [];
+    const windows: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = slots[i];
+      const add = s.pending;
+      s.pending = 0;
+      s.inflight += add;
+      adds.push(add);
+      windows.push(s.ws);
+      keys.push(windowKey(s, s.ws), windowKey(s, s.ws - s.windowMs));
+      args.push(add, checks[i].cost, needOf(checks[i].cost), s.limit, prevWeight(s.ws, s.windowMs, now).toFixed(6), 2 * s.windowMs + 1000);
+    }
+    return this.redis!.latchkeyHit(keys.length, ...keys, ...args).then(
+      (reply) => {
+        const ok = Number(reply[0]) === 1;
+        const out = slots.map((s, i) => {
+          const cur = Number(reply[1 + 2 * i]);
+          const prev = Number(reply[2 + 2 * i]);
+          acknowledge(s, windows[i], adds[i], cur);
+          if (s.ws === windows[i]) {
+            s.prev = Math.max(s.prev, prev);
+            s.prevKnown = true;
+            if (ok) s.own += checks[i].cost;
+          }
+          const need = needOf(checks[i].cost);
+          // Allowed: counts include this request. Refused: whether this limit alone had room.
+          const fits = ok || prev * prevWeight(windows[i], s.windowMs, now) + cur + need <= s.limit;
+          return decisionFor(fits, s, prev, cur, now, need);
+        });
+        // Redis refused it (its weight is rounded): some decision must say so.
+        if (!ok && out.every((d) => d.allowed)) out.reduce((a, d) => (d.remaining < a.remaining ? d : a)).allowed = false;
+        return out;
       },
       (e: unknown) => {
         this.fallBack(e ?? new Error("no reply"));
-        if (s.ws === ws) {
-          const back = Math.min(add, s.inflight);
+        for (let i = 0; i < n; i++) {
+          const s = slots[i];
+          if (s.ws !== windows[i]) continue;
+          const back = Math.min(adds[i], s.inflight);
           s.inflight -= back;
           s.pending += back;
         }
-        const mine = s.inflight + s.pending;
-        const allowed = s.prev * prevWeight(s.ws, s.windowMs, now) + s.cur + mine + 1 <= s.limit;
-        if (allowed) allowHere(s);
-        return decisionFor(allowed, s, s.prev, s.cur + mine + (allowed ? 1 : 0), now);
+        return this.decideHere(slots, checks, now, true);
       },
     );
   }
@@ -393,9 +470,9 @@ function roll(s: Slot, now: number): void {
   s.inflight = 0;
 }
 
-function allowHere(s: Slot): void {
-  s.pending++;
-  s.own++;
+function allowHere(s: Slot, cost: number): void {
+  s.pending += cost;
+  s.own += cost;
 }
 
 /** A reply from Redis for window `ws`: the global count after this instance's `n` hits were added. */

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { KEY_ENVIRONMENTS } from "../keys/key-names";
 import { textProblem } from "../primitives";
+import { duplicateNameIssues, limitNameSchema, MAX_NAMED_LIMITS } from "../limits/named-limits";
 
 export const MAX_VERIFY_BODY_BYTES = 16 * 1024;
 
@@ -24,6 +25,18 @@ export const verifyRequestSchema = z.object({
     .max(1_000_000, "cost is at most 1000000")
     .optional()
     .describe("Credits this request takes from the key (or its customer); default 1, 0 only checks."),
+  ratelimits: z
+    .array(
+      z.object({
+        name: limitNameSchema.describe("A limit of the key or of its customer."),
+        cost: z.number({ error: "cost must be a number" }).int("cost must be a whole number").min(0, "cost must be 0 or more (0 only checks)").max(1_000_000, "cost is at most 1000000").default(1),
+      }),
+      { error: "ratelimits must be an array of { name, cost }" },
+    )
+    .max(MAX_NAMED_LIMITS, `at most ${MAX_NAMED_LIMITS} limits`)
+    .superRefine((list, ctx) => duplicateNameIssues(list, ctx, "entry"))
+    .optional()
+    .describe("The named limits this request counts against, each with a cost (default 1; 0 only checks). Without it every limit of the key and its customer applies with cost 1. A request one limit refuses consumes nothing from the others."),
 });
 export type VerifyRequest = z.infer<typeof verifyRequestSchema>;
 

@@ -114,8 +114,8 @@ describe.each([
     const { token } = await createKey(await ctx("owner"), { name: "limited", rateLimit: { limit: 2, windowSeconds: 60 } });
     const first = await verify({ key: token });
     expect(first.json).toMatchObject({ code: "VALID", ratelimit: { limit: 2, remaining: 1 } });
-    expect(first.res.headers.get("RateLimit-Policy")).toBe('"key";q=2;w=60');
-    expect(first.res.headers.get("RateLimit")).toMatch(/^"key";r=1;t=\d+$/);
+    expect(first.res.headers.get("RateLimit-Policy")).toBe('"default";q=2;w=60');
+    expect(first.res.headers.get("RateLimit")).toMatch(/^"default";r=1;t=\d+$/);
     expect((await verify({ key: token })).json.code).toBe("VALID");
     const third = await verify({ key: token });
     expect(third.json).toMatchObject({ valid: false, code: "RATE_LIMITED", ratelimit: { remaining: 0 } });

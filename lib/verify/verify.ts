@@ -7,6 +7,8 @@ import { bearerToken } from "../http/bearer";
 import { hashToken, isWellFormedToken } from "../keys/token";
 import type { VerifyCode } from "./codes";
 import { lookupKeyByHash, type KeyRecord } from "./lookup";
+import type { RecordLimit } from "./key-record";
+import { fieldError } from "../errors";
 import { rateLimiter, type RateDecision } from "./rate-limit";
 import { consumeCredits, refundCredits, type CreditHolder, type CreditOutcome } from "../credits/credits";
 import type { VerifyRequest } from "./request";
@@ -28,7 +30,11 @@ export type VerifyBody = {
   expiresAt?: string | null;
   externalId?: string | null;
   metadata?: Record<string, unknown>;
+  /** The tightest of the limits applied (the one that refused, when one did). */
   ratelimit?: { limit: number; remaining: number; reset: number };
+  /** Every limit applied, by name. */
+  ratelimits?: { name: string; limit: number; remaining: number; reset: number }[];
+  credits?: { remaining: number };
 };
 
 
@@ -57,11 +63,12 @@ function resolveVerifier(authorization: string, nowMs: number): MaybePromise<Key
   );
 }
 
-function rateHeaders(d: RateDecision, now: number): Record<string, string> {
+function rateHeaders(name: string, d: RateDecision, now: number): Record<string, string> {
   const t = Math.max(0, Math.ceil((d.resetAt - now) / 1000));
-  // IETF httpapi rate-limit headers draft: RateLimit-Policy (quota q per window w), RateLimit (remaining r, reset t).
-  // The window slides: t is when the whole quota is back, or while r is 0 when the next request fits.
-  return { "RateLimit-Policy": `"key";q=${d.limit};w=${d.windowSeconds}`, RateLimit: `"key";r=${d.remaining};t=${t}` };
+  // IETF httpapi rate-limit headers draft: RateLimit-Policy (quota q per window w), RateLimit (remaining r, reset t),
+  // for the tightest limit, under its name. The window slides: t is when the whole quota is back, or
+  // while r is 0 when the next request fits.
+  return { "RateLimit-Policy": `"${name}";q=${d.limit};w=${d.windowSeconds}`, RateLimit: `"${name}";r=${d.remaining};t=${t}` };
 }
 
 export type VerifyResult = {
@@ -96,33 +103,52 @@ const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, s
 const notFound = (byVerifier: boolean) => new Verdict("NOT_FOUND", '{"valid":false,"code":"NOT_FOUND"}', NO_HEADERS, null, byVerifier);
 const malformed = (byVerifier: boolean) => new Verdict("MALFORMED", '{"valid":false,"code":"MALFORMED"}', NO_HEADERS, null, byVerifier);
 
-/** The code for an existing key, in the contract's order, with the rate decision when one was taken. */
-type Decision = { code: VerifyCode; rate?: RateDecision; credits?: CreditOutcome };
+/** The code for an existing key, in the contract's order, with the limits' decisions when they were taken. */
+type Decision = { code: VerifyCode; limits?: readonly RecordLimit[]; rates?: RateDecision[]; credits?: CreditOutcome };
+
+/**
+ * The limits a request counts against: those it names, with its costs, else every limit of the
+ * key (and its customer) at cost 1. A name the key and its customer do not have is a bad request.
+ */
+function limitsFor(rec: KeyRecord, req: VerifyRequest): readonly RecordLimit[] {
+  if (!req.ratelimits) return rec.limits;
+  return req.ratelimits.map(({ name, cost }, i) => {
+    const l = rec.limits.find((x) => x.name === name);
+    if (!l) throw fieldError(`ratelimits.${i}.name`, `ratelimits.${i}.name: this key has no rate limit named “${name}” (nor has its customer)`);
+    return cost === 1 ? l : { ...l, cost };
+  });
+}
 
 function decide(rec: KeyRecord, req: VerifyRequest, ip: string | null, nowMs: number): MaybePromise<Decision> {
+  const limits = limitsFor(rec, req);
   const status = statusCode(rec, nowMs);
   if (status) return { code: status };
   if (req.environment && req.environment !== rec.environment) return { code: "ENVIRONMENT_MISMATCH" };
   if (!rec.ipAllowed(ip)) return { code: "IP_NOT_ALLOWED" };
   if (!rulesAllow(rec.rules, req.method, req.path)) return { code: "RULE_DENIED" };
   if (req.permissions) for (const p of req.permissions) if (!rec.effectivePermissions.includes(p)) return { code: "INSUFFICIENT_PERMISSIONS" };
-  if (rec.credits) return withCredits(rec, rec.credits, req.cost ?? 1, nowMs);
-  if (!rec.rateLimit) return { code: "VALID" };
-  return after(rateLimiter().consume(rec.id, rec.rateLimit, rec.rateLimitWindowMs, nowMs), (rate) => ({ code: rate.allowed ? "VALID" : "RATE_LIMITED", rate }));
+  if (rec.credits) return withCredits(rec.credits, limits, req.cost ?? 1, nowMs);
+  if (limits.length === 0) return { code: "VALID" };
+  return after(rateLimiter().consumeAll(limits, nowMs), (rates) => ({ code: allAllowed(rates) ? "VALID" : "RATE_LIMITED", limits, rates }));
+}
+
+function allAllowed(rates: readonly RateDecision[]): boolean {
+  for (const r of rates) if (!r.allowed) return false;
+  return true;
 }
 
 /**
  * Credits first (USAGE_EXCEEDED comes before RATE_LIMITED), taken atomically in PostgreSQL; then the
- * rate limit. A request the rate limit refuses gets its credits back, so a denial consumes nothing.
+ * rate limits. A request a rate limit refuses gets its credits back, so a denial consumes nothing.
  */
-async function withCredits(rec: KeyRecord, holder: CreditHolder, cost: number, nowMs: number): Promise<Decision> {
+async function withCredits(holder: CreditHolder, limits: readonly RecordLimit[], cost: number, nowMs: number): Promise<Decision> {
   const credits = await consumeCredits(holder, cost, new Date(nowMs));
   if (!credits.allowed) return { code: "USAGE_EXCEEDED", credits };
-  if (!rec.rateLimit) return { code: "VALID", credits };
-  const rate = await rateLimiter().consume(rec.id, rec.rateLimit, rec.rateLimitWindowMs, nowMs);
-  if (rate.allowed) return { code: "VALID", rate, credits };
+  if (limits.length === 0) return { code: "VALID", credits };
+  const rates = await rateLimiter().consumeAll(limits, nowMs);
+  if (allAllowed(rates)) return { code: "VALID", limits, rates, credits };
   await refundCredits(holder, cost);
-  return { code: "RATE_LIMITED", rate, credits: { allowed: false, remaining: credits.remaining + cost } };
+  return { code: "RATE_LIMITED", limits, rates, credits: { allowed: false, remaining: credits.remaining + cost } };
 }
 
 /**
@@ -145,20 +171,44 @@ export function verifyKey(input: VerifyInput): MaybePromise<VerifyResult> {
   );
 }
 
-function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, { code, rate, credits }: Decision, byVerifier: boolean): VerifyResult {
+function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, { code, limits, rates, credits }: Decision, byVerifier: boolean): VerifyResult {
   // Every verification of an existing key is recorded (buffered; written off this path).
   recordUsage({ keyId: rec.id, organizationId: rec.organizationId, environment: rec.environment, permissions: req.permissions, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
-  // The identity fields were serialized once per cached record: answers only splice in valid, code and ratelimit.
-  let json = `{"valid":${code === "VALID"},"code":"${code}",${rec.identityJson}}`;
+  // The identity fields were serialized once per cached record: answers only splice in valid, code, limits and credits.
+  let json = `{"valid":${code === "VALID"},"code":"${code}",${rec.identityJson}`;
   let headers = NO_HEADERS;
-  if (rate) {
-    const reset = Math.ceil(rate.resetAt / 1000);
-    json = `{"valid":${code === "VALID"},"code":"${code}",${rec.identityJson},"ratelimit":{"limit":${rate.limit},"remaining":${rate.remaining},"reset":${reset}}}`;
-    headers = rateHeaders(rate, nowMs);
-    if (!rate.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil((rate.retryAt - nowMs) / 1000)));
+  if (rates && limits) {
+    const t = tightest(rates);
+    const rate = rates[t];
+    json += `,"ratelimit":${limitJson(rate)},"ratelimits":[`;
+    for (let i = 0; i < rates.length; i++) json += `${i ? "," : ""}{"name":"${limits[i].name}",${limitJson(rates[i]).slice(1)}`;
+    json += "]";
+    headers = rateHeaders(limits[t].name, rate, nowMs);
+    if (code === "RATE_LIMITED") {
+      // When every refusing limit has room again.
+      let retryAt = nowMs;
+      for (const r of rates) if (!r.allowed && r.retryAt > retryAt) retryAt = r.retryAt;
+      headers["Retry-After"] = String(Math.max(1, Math.ceil((retryAt - nowMs) / 1000)));
+    }
   }
-  if (credits) json = `${json.slice(0, -1)},"credits":{"remaining":${credits.remaining}}}`;
-  return new Verdict(code, json, headers, rec, byVerifier);
+  if (credits) json += `,"credits":{"remaining":${credits.remaining}}`;
+  return new Verdict(code, `${json}}`, headers, rec, byVerifier);
+}
+
+/** `{"limit":…,"remaining":…,"reset":…}` (reset in epoch seconds). */
+function limitJson(d: RateDecision): string {
+  return `{"limit":${d.limit},"remaining":${d.remaining},"reset":${Math.ceil(d.resetAt / 1000)}}`;
+}
+
+/** The decision the answer's `ratelimit` and headers describe: a refusing one, else the one with the least left. */
+function tightest(rates: readonly RateDecision[]): number {
+  let best = 0;
+  for (let i = 1; i < rates.length; i++) {
+    const a = rates[best];
+    const b = rates[i];
+    if (a.allowed !== b.allowed ? !b.allowed : b.remaining < a.remaining) best = i;
+  }
+  return best;
 }
 
 /**

@@ -19,10 +19,10 @@ const row = (token: string, name: string, extra: Partial<typeof apiKeys.$inferIn
 const valid = Array.from({ length: n }, () => generateToken("secret", "production"));
 for (let i = 0; i < n; i += 1000) await getDb().insert(apiKeys).values(valid.slice(i, i + 1000).map((t, j) => row(t, `bench-${i + j}`)));
 const limited = generateToken("secret", "production");
-await getDb().insert(apiKeys).values(row(limited, "limited", { rateLimit: 1, rateLimitWindowMs: 86_400_000 }));
+await getDb().insert(apiKeys).values(row(limited, "limited", { ratelimits: [{ name: "default", limit: 1, window: 86_400 }] }));
 // A limit the benchmark never reaches: every answer is VALID, and each one is counted.
 const limitedHigh = generateToken("secret", "production");
-await getDb().insert(apiKeys).values(row(limitedHigh, "limited high", { rateLimit: 2_000_000_000, rateLimitWindowMs: 60_000 }));
+await getDb().insert(apiKeys).values(row(limitedHigh, "limited high", { ratelimits: [{ name: "default", limit: 1_000_000_000, window: 60 }] }));
 const verifier = generateToken("secret", "production");
 await getDb().insert(apiKeys).values(row(verifier, "gateway", { permissions: ["keys:verify"] }));
 fs.writeFileSync(out, JSON.stringify({ valid, limited, limitedHigh, verifier }));
