@@ -31,14 +31,28 @@ test("key lifecycle: create with every field, copy, 60 keys in the table, edit, 
   await dialog.getByLabel("Environment", { exact: true }).selectOption("staging");
   await dialog.getByLabel("customers:read").check();
   await dialog.getByLabel("keys:verify").check();
-  await dialog.getByLabel("Rate limit (requests)").fill("100");
+  // Two named limits: the first is suggested as "default"; the second gets a name that clashes.
+  await dialog.getByRole("button", { name: "Add rate limit" }).click();
+  await expect(dialog.getByLabel("Limit name")).toHaveValue("default");
+  await expect(dialog.getByLabel("Limit name")).toBeFocused();
+  await dialog.getByLabel("Requests").fill("100");
   await dialog.getByLabel("Window", { exact: true }).selectOption("60");
+  await dialog.getByRole("button", { name: "Add rate limit" }).click();
+  await dialog.getByLabel("Limit name").nth(1).fill("default");
+  await dialog.getByLabel("Requests").nth(1).fill("10");
+  await dialog.getByLabel("Window", { exact: true }).nth(1).selectOption("1");
+  await dialog.getByTestId("named-limits").scrollIntoViewIfNeeded();
+  await snap(page, info, "keys-00-named-limits");
   await dialog.getByLabel("Expires", { exact: true }).selectOption("30");
   await dialog.getByText("Restrictions and metadata").click();
   await dialog.getByLabel("Rules", { exact: true }).fill("allow GET /v1/customers/**\npermit everything");
   await dialog.getByLabel("IP allowlist").fill("10.0.0.0/8\n203.0.113.7");
   await dialog.getByLabel("External ID").fill("cus_42");
   await dialog.getByLabel("Metadata (JSON)").fill('{"plan":"pro"}');
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  // The clashing limit name is refused on its row; nothing was created.
+  await expect(dialog.getByText("Another limit is already named “default”: names must be unique")).toBeVisible();
+  await dialog.getByLabel("Limit name").nth(1).fill("burst");
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
   // The server's rule error is shown inline, with its line number; nothing was created.
   await expect(dialog.getByText(/^Line 2:/)).toBeVisible();
@@ -54,7 +68,7 @@ test("key lifecycle: create with every field, copy, 60 keys in the table, edit, 
   await dialog.getByRole("button", { name: "Done" }).click();
   const billing = page.getByTestId("key-row-Billing service");
   await expect(billing).toContainText(`sk_stg_…${token.slice(-4)}`);
-  await expect(billing).toContainText("100 / minute");
+  await expect(billing).toContainText("100 / minute +1");
   await expect(billing).toContainText("customers:read");
   await billing.getByRole("button", { name: "Copy the ID of Billing service" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^key_[0-9A-Za-z]{20}$/);

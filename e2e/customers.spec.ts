@@ -64,5 +64,36 @@ test("customers: add, scope a key with credits, verify until the credits run out
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
   await snap(page, info, "customers-03-phone-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  // A customer's named limit is shared by its keys: 3 an hour between two keys.
+  await page.goto(keysUrl);
+  await page.getByRole("link", { name: "Customers" }).click();
+  await page.getByRole("button", { name: "Add customer" }).click();
+  await dialog.getByLabel("Name").fill("Globex");
+  await dialog.getByLabel("External ID").fill("globex");
+  await dialog.getByRole("button", { name: "Add rate limit" }).click();
+  await dialog.getByLabel("Requests").fill("3");
+  await dialog.getByLabel("Window", { exact: true }).selectOption("3600");
+  await dialog.getByRole("button", { name: "Add customer" }).click();
+  await expect(page.getByTestId("customer-limits")).toContainText("default 3 / hour");
+  const tokens: string[] = [];
+  for (const name of ["Globex web", "Globex batch"]) {
+    await page.goto(keysUrl);
+    await page.getByRole("button", { name: "Create API key" }).click();
+    await form.getByRole("textbox", { name: "Name" }).fill(name);
+    await form.getByLabel("Customer").selectOption({ label: "Globex (globex)" });
+    await form.getByRole("button", { name: "Create", exact: true }).click();
+    tokens.push(await form.getByTestId("new-token").inputValue());
+    await page.keyboard.press("Escape");
+  }
+  const codes: string[] = [];
+  for (const t of [...tokens, ...tokens]) codes.push((await (await page.request.post("/api/v1/keys/verify", { data: { key: t } })).json()).code);
+  expect(codes).toEqual(["VALID", "VALID", "VALID", "RATE_LIMITED"]);
+  // The key page says where the limit comes from.
+  await page.getByRole("link", { name: "Globex web" }).click();
+  await expect(page.getByTestId("key-limits")).toContainText("default 3 requests per hour — the customer's, shared by its keys");
+  await snap(page, info, "customers-04-key-with-customer-limit");
   await context.close();
 });

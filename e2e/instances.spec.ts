@@ -1,6 +1,7 @@
 // Two production server processes on one PostgreSQL database (and one Redis), as behind a load
-// balancer: a revocation through one instance reaches the other's cache within 1 s; a per-key rate
-// limit is shared; SIGTERM under load loses no request-log entry. PostgreSQL only (PGlite is
+// balancer: credits are exact and refilled once; a customer's limit is shared by its keys; a
+// revocation through one instance reaches the other's cache within 1 s; a per-key rate limit is
+// shared; SIGTERM under load loses no request-log entry. PostgreSQL only (PGlite is
 // single-process by design).
 import fs from "node:fs";
 import path from "node:path";
@@ -74,6 +75,49 @@ test.afterAll(async () => {
 
 const verify = async (request: APIRequestContext, instance: number, key: string) =>
   (await (await request.post(`${urls[instance]}/api/v1/keys/verify`, { data: { key } })).json()) as { code: string };
+
+test("two instances: credits are exact, a refill happens once, a customer's limit is shared by its keys", async ({ browser, request }) => {
+  const page = await (await browser.newContext({ baseURL: urls[0] })).newPage();
+  await signUp(page, "Credit Counter", "credits@example.com");
+  const admin = { Authorization: `Bearer ${await createKeyInUi(page, "Billing script", ["keys:read", "keys:write"])}` };
+  const post = async (path: string, body: object) => {
+    const res = await request.post(`${urls[0]}${path}`, { headers: admin, data: body });
+    expect(res.status(), await res.text()).toBe(201);
+    return res.json();
+  };
+  const spread = async (n: number, tokens: string[]) => {
+    const answers = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        fetch(`${urls[i % 2]}/api/v1/keys/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key: tokens[i % tokens.length] }) }).then(
+          async (r) => ((await r.json()) as { code: string }).code,
+        ),
+      ),
+    );
+    return answers.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
+  };
+
+  // 1,000 concurrent verifications of a key with 100 credits, over both instances: exactly 100 VALID.
+  const metered = (await post("/api/v1/keys", { name: "metered", credits: { remaining: 100 } })) as { key: { id: string }; token: string };
+  expect(await spread(1000, [metered.token])).toEqual({ VALID: 100, USAGE_EXCEEDED: 900 });
+
+  // A refill that is due is applied once, by whichever verification comes first, even with two instances racing.
+  const refilled = (await post("/api/v1/keys", { name: "refilled", credits: { remaining: 0, refill: { amount: 50, interval: "daily" } } })) as { key: { id: string }; token: string };
+  const u = new URL(baseDb!);
+  u.pathname = `/${name}`;
+  const sql = postgres(u.toString(), { max: 1, onnotice: () => {} });
+  await sql`update api_key set credits_next_refill_at = now() - interval '1 second' where id = ${refilled.key.id}`;
+  await sql.end();
+  expect(await spread(300, [refilled.token])).toEqual({ VALID: 50, USAGE_EXCEEDED: 250 });
+
+  // A customer's named limit (20 a day) counts both its keys, on both instances, within 10%.
+  const customer = (await post("/api/v1/customers", { externalId: "globex", name: "Globex", ratelimits: [{ name: "default", limit: 20, window: 86_400 }] })) as { id: string };
+  const keyA = (await post("/api/v1/keys", { name: "globex a", customerId: customer.id })) as { token: string };
+  const keyB = (await post("/api/v1/keys", { name: "globex b", customerId: customer.id })) as { token: string };
+  const shared = await spread(60, [keyA.token, keyB.token]);
+  expect(shared.VALID).toBeGreaterThanOrEqual(20);
+  expect(shared.VALID).toBeLessThanOrEqual(22);
+  expect(shared.RATE_LIMITED).toBe(60 - shared.VALID);
+});
 
 test("two instances: revocation within 1 s, one shared rate limit, SIGTERM under load loses nothing", async ({ browser, request }) => {
   // A person signs up on instance 0 and creates a key for their script.

@@ -20,8 +20,8 @@ const apiProblem = (...types: ProblemType[]) => ({
   content: { "application/problem+json": { schema: ref("ApiProblem") } },
 });
 const rateHeaders = {
-  RateLimit: { description: 'Remaining requests and seconds to reset for the acting key, e.g. `"key";r=99;t=42` (keys with a rate limit).', schema: { type: "string" } },
-  "RateLimit-Policy": { description: 'The acting key\'s quota and window, e.g. `"key";q=100;w=60`.', schema: { type: "string" } },
+  RateLimit: { description: 'Remaining requests and seconds to reset for the acting key, e.g. `"default";r=99;t=42` (the tightest of its limits).', schema: { type: "string" } },
+  "RateLimit-Policy": { description: 'That limit\'s name, quota and window, e.g. `"default";q=100;w=60`.', schema: { type: "string" } },
 };
 
 /** Query parameters from a zod object: one parameter per field, each with its JSON schema. */
@@ -130,8 +130,8 @@ export function openApiDocument(serverUrl?: string) {
             "200": {
               description: "The verdict.",
               headers: {
-                RateLimit: { description: 'Remaining requests and seconds to reset, e.g. `"key";r=99;t=42` (keys with a rate limit).', schema: { type: "string" } },
-                "RateLimit-Policy": { description: 'The key\'s quota and window, e.g. `"key";q=100;w=60`.', schema: { type: "string" } },
+                RateLimit: { description: 'The tightest limit applied, by name: remaining requests and seconds to reset, e.g. `"default";r=99;t=42` (keys with rate limits).', schema: { type: "string" } },
+                "RateLimit-Policy": { description: 'That limit\'s quota and window, e.g. `"default";q=100;w=60`.', schema: { type: "string" } },
                 "Retry-After": { description: "Seconds until a RATE_LIMITED key may retry.", schema: { type: "integer" } },
               },
               content: { "application/json": { schema: { $ref: "#/components/schemas/VerifyResponse" } } },

@@ -94,7 +94,14 @@ try {
     cwd: root,
   });
   if (seed.status !== 0) throw new Error(seed.stderr || seed.stdout);
-  const { valid, limited, limitedHigh, verifier } = JSON.parse(fs.readFileSync(path.join(tmp, "tokens.json"), "utf8")) as { valid: string[]; limited: string; limitedHigh: string; verifier: string };
+  const { valid, limited, limitedHigh, customerLimits, credited, verifier } = JSON.parse(fs.readFileSync(path.join(tmp, "tokens.json"), "utf8")) as {
+    valid: string[];
+    limited: string;
+    limitedHigh: string;
+    customerLimits: string;
+    credited: string;
+    verifier: string;
+  };
   fs.writeFileSync(path.join(tmp, "valid.json"), JSON.stringify(valid.slice(0, MISS_KEYS)));
 
   // Latchkey with Redis, local-first, default self-protection: every row but the ones below.
@@ -129,6 +136,8 @@ try {
     ["valid key with a verifier key (`Authorization: Bearer`)", () => drive(app, [{ key: valid[2] }], { ...d, headers: { authorization: `Bearer ${verifier}` } })],
     ["rate-limited key, `REDIS_URL`, local-first (VALID)", () => drive(app, [{ key: limitedHigh }], d)],
     ["rate-limited key, `REDIS_URL`, `RATE_LIMIT_MODE=exact` (VALID)", () => drive(exact, [{ key: limitedHigh }], d)],
+    ["key whose customer holds two limits, `REDIS_URL`, local-first (VALID)", () => drive(app, [{ key: customerLimits }], d)],
+    ["key with credits, `REDIS_URL` (VALID; each takes one credit in PostgreSQL)", () => drive(app, [{ key: credited }], d)],
     ["RATE_LIMITED (`REDIS_URL`, local-first)", () => drive(app, [{ key: limited }], d)],
     ["MALFORMED (guard off)", () => drive(exact, [{ key: "sk_prod_not-a-real-key" }], d)],
     ["NOT_FOUND, 2,000 unknown keys (guard off)", () => drive(exact, notFound, d)],

@@ -10,13 +10,15 @@ import { Field, FormError, Input, Textarea } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import type { CreditSettings } from "@/lib/credits/credit-names";
 import { CreditFields, readCredits } from "@/components/credits/credit-fields";
+import { NamedLimitFields, readNamedLimits } from "@/components/limits/named-limit-fields";
+import type { NamedLimit } from "@/lib/limits/named-limits";
 import { createCustomerAction, deleteCustomerAction, updateCustomerAction } from "@/app/_actions/customers";
 
-type Initial = { id: string; externalId: string; name: string; metadata: Record<string, unknown>; credits: CreditSettings | null };
+type Initial = { id: string; externalId: string; name: string; metadata: Record<string, unknown>; credits: CreditSettings | null; ratelimits: NamedLimit[] };
 
 function read(form: HTMLFormElement) {
   const f = new FormData(form);
-  return { name: String(f.get("name") ?? ""), externalId: String(f.get("externalId") ?? ""), metadata: String(f.get("metadata") ?? ""), credits: readCredits(f) };
+  return { name: String(f.get("name") ?? ""), externalId: String(f.get("externalId") ?? ""), metadata: String(f.get("metadata") ?? ""), credits: readCredits(f), ratelimits: readNamedLimits(f) };
 }
 
 function Fields({ initial, errors }: { initial?: Initial; errors: Record<string, string[]> }) {
@@ -29,6 +31,12 @@ function Fields({ initial, errors }: { initial?: Initial; errors: Record<string,
         <Input id="customer-external" name="externalId" required maxLength={255} defaultValue={initial?.externalId} placeholder="cus_42 or acme" />
       </Field>
       <CreditFields initial={initial?.credits} errors={errors} idPrefix="customer" />
+      <NamedLimitFields
+        initial={initial?.ratelimits}
+        errors={errors}
+        idPrefix="customer"
+        hint="Shared by all of this customer's keys: together they count against each limit. A key's own limit of the same name replaces it for that key."
+      />
       <Field label="Metadata (JSON)" htmlFor="customer-metadata" errors={errors.metadata} hint="Returned by verification with the customer. Up to 4 KiB.">
         <Textarea id="customer-metadata" name="metadata" rows={3} defaultValue={initial && Object.keys(initial.metadata).length ? JSON.stringify(initial.metadata, null, 2) : ""} placeholder='{"plan":"pro"}' />
       </Field>

@@ -186,7 +186,17 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
     {
       id: "rateLimit",
       header: "Rate limit",
-      cell: ({ row: { original: k } }) => <span className="whitespace-nowrap">{k.rateLimit ? `${k.rateLimit.limit} / ${formatWindow(k.rateLimit.windowSeconds)}` : "—"}</span>,
+      cell: ({ row: { original: k } }) => {
+        // The key's own limits (a customer's are shown on the customer); "default" first.
+        const [first, ...more] = [...k.ratelimits].sort((a, b) => Number(b.name === "default") - Number(a.name === "default"));
+        if (!first) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
+        return (
+          <span className="whitespace-nowrap" title={k.ratelimits.map((l) => `${l.name}: ${l.limit} / ${formatWindow(l.window)}`).join("\n")}>
+            {first.limit} / {formatWindow(first.window)}
+            {more.length > 0 && <span className="text-zinc-500 dark:text-zinc-400"> +{more.length}</span>}
+          </span>
+        );
+      },
     },
     {
       id: "expiresAt",

@@ -128,7 +128,20 @@ export function KeyDetail({ keyView: k, form, members }: { keyView: KeyView; for
           </Row>
           <Row label="Rules">{k.rules ? <pre className="font-mono text-xs whitespace-pre-wrap">{k.rules}</pre> : "None (all requests)"}</Row>
           <Row label="IP allowlist">{k.ipAllowlist.length ? <code className="font-mono text-xs">{k.ipAllowlist.join(", ")}</code> : "Any address"}</Row>
-          <Row label="Rate limit">{k.rateLimit ? `${k.rateLimit.limit} requests per ${formatWindow(k.rateLimit.windowSeconds)}` : "None"}</Row>
+          <Row label="Rate limits">
+            {k.appliedLimits.length ? (
+              <ul className="space-y-0.5" data-testid="key-limits">
+                {k.appliedLimits.map((l) => (
+                  <li key={l.name}>
+                    <code className="font-mono text-xs">{l.name}</code> {l.limit.toLocaleString()} requests per {formatWindow(l.window)}
+                    {l.holder === "customer" && <span className="text-zinc-500 dark:text-zinc-400"> — the customer&apos;s, shared by its keys</span>}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              "None"
+            )}
+          </Row>
           <Row label="Expires">{k.expiresAt ? absoluteTime(k.expiresAt) : "Never"}</Row>
           <Row label="External ID">{k.externalId ?? "—"}</Row>
           <Row label="Metadata">{Object.keys(k.metadata).length ? <code className="font-mono text-xs">{JSON.stringify(k.metadata)}</code> : "—"}</Row>

@@ -4,6 +4,7 @@ import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { isPublicSafePermission, KEY_ENVIRONMENTS, ENV_LABELS, type KeyType } from "@/lib/keys/key-names";
 import type { KeyView } from "@/lib/keys/view";
 import { CreditFields, readCredits } from "@/components/credits/credit-fields";
+import { NamedLimitFields, readNamedLimits } from "@/components/limits/named-limit-fields";
 
 export type KeyFormContext = {
   catalog: { name: string; description: string | null; builtin: boolean }[];
@@ -23,14 +24,6 @@ const EXPIRY_PRESETS = [
   ["365", "In 1 year"],
   ["custom", "Custom date…"],
 ] as const;
-const WINDOWS = [
-  [1, "second"],
-  [10, "10 seconds"],
-  [60, "minute"],
-  [3600, "hour"],
-  [86_400, "day"],
-] as const;
-
 /** Turns the form into the input the create/update schemas expect. */
 export function readKeyForm(form: HTMLFormElement): Record<string, unknown> {
   const f = new FormData(form);
@@ -40,7 +33,6 @@ export function readKeyForm(form: HTMLFormElement): Record<string, unknown> {
   if (preset === "custom") expiresAt = str("expiresCustom") ? new Date(str("expiresCustom")).toISOString() : "";
   else if (preset === "keep") expiresAt = str("expiresKeep") || null;
   else if (preset) expiresAt = new Date(Date.now() + Number(preset) * 86_400_000).toISOString();
-  const limit = str("rateLimitLimit").trim();
   return {
     name: str("name"),
     description: str("description"),
@@ -50,7 +42,7 @@ export function readKeyForm(form: HTMLFormElement): Record<string, unknown> {
     permissions: f.getAll("permissions").map(String),
     rules: str("rules"),
     ipAllowlist: str("ipAllowlist"),
-    rateLimit: limit ? { limit, windowSeconds: str("rateLimitWindow") } : null,
+    ratelimits: readNamedLimits(f),
     expiresAt: expiresAt === "" ? "invalid" : expiresAt,
     metadata: str("metadata"),
     externalId: str("externalId"),
@@ -166,20 +158,12 @@ export function KeyFormFields({ ctx, errors, initial, idPrefix = "key" }: { ctx:
           </p>
         ))}
       </fieldset>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Rate limit (requests)" htmlFor={id("limit")} errors={err("rateLimit.limit") ?? err("rateLimit")} hint="Empty: no limit.">
-          <Input id={id("limit")} name="rateLimitLimit" type="number" min={1} defaultValue={initial?.rateLimit?.limit ?? ""} />
-        </Field>
-        <Field label="Window" htmlFor={id("window")} errors={err("rateLimit.windowSeconds")}>
-          <Select id={id("window")} name="rateLimitWindow" defaultValue={String(initial?.rateLimit?.windowSeconds ?? 60)}>
-            {WINDOWS.map(([s, l]) => (
-              <option key={s} value={s}>
-                {l}
-              </option>
-            ))}
-          </Select>
-        </Field>
-      </div>
+      <NamedLimitFields
+        initial={initial?.ratelimits}
+        errors={errors}
+        idPrefix={idPrefix}
+        hint="Each limit counts this key's requests in a sliding window; a request may name the limits it uses, otherwise all apply. A limit named like one of its customer's replaces that one for this key."
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           label="Expires"

@@ -8,7 +8,7 @@ import { getKey, keyListQuerySchema, listKeys } from "@/lib/keys/queries";
 import { toKeyView } from "@/lib/keys/view";
 import { restRoute } from "@/lib/api/with-api-key";
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer, customerListQuerySchema } from "./customers";
-import { createCustomerOp, deleteCustomerOp, listCustomersOp } from "./operations";
+import { createCustomerOp, deleteCustomerOp, getCustomerOp, listCustomersOp, updateCustomerOp } from "./operations";
 
 const q = (over: Record<string, unknown> = {}) => customerListQuerySchema.parse(over);
 
@@ -77,5 +77,15 @@ describe("customers", () => {
     expect(refused.status).toBe(409);
     expect(String(refused.body!.detail)).toContain("1 key");
     expect((await call(deleteCustomerOp, "/api/v1/customers/cus_x", { method: "DELETE", params: { id: "cus_\u0000" } })).status).toBe(404);
+    // Named limits: set by PATCH, read back; duplicate names and NUL in metadata are 400 naming the field, and change nothing.
+    const limits = [
+      { name: "default", limit: 100, window: 60 },
+      { name: "daily", limit: 5000, window: 86_400 },
+    ];
+    expect(await call(updateCustomerOp, `/api/v1/customers/${id}`, { method: "PATCH", params: { id }, body: { ratelimits: limits } })).toMatchObject({ status: 200, body: { ratelimits: limits } });
+    const dup = await call(updateCustomerOp, `/api/v1/customers/${id}`, { method: "PATCH", params: { id }, body: { ratelimits: [limits[0], { ...limits[1], name: "default" }] } });
+    expect(dup).toMatchObject({ status: 400, body: { field: "ratelimits.1.name" } });
+    expect(await call(updateCustomerOp, `/api/v1/customers/${id}`, { method: "PATCH", params: { id }, body: { metadata: { note: "a\u0000b" } } })).toMatchObject({ status: 400, body: { field: "metadata" } });
+    expect(await call(getCustomerOp, `/api/v1/customers/${id}`, { method: "GET", params: { id } })).toMatchObject({ status: 200, body: { ratelimits: limits, metadata: { tier: 2 } } });
   });
 });

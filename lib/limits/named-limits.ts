@@ -2,6 +2,7 @@
 // validation (names unique per holder), the single-limit shorthand (`rateLimit` = the limit named
 // "default"), and which limits apply to a key (a customer's, with the key's of the same name instead).
 import { z } from "zod";
+import { formatWindow } from "../format";
 
 /** One named limit: `limit` requests per sliding `window` seconds. */
 export type NamedLimit = { name: string; limit: number; window: number };
@@ -80,11 +81,9 @@ export function appliedLimits(key: { id: string; ratelimits: readonly NamedLimit
   return [...own, ...customer.ratelimits.filter((l) => !names.has(l.name)).map((l) => ({ ...l, holder: "customer" as const, holderId: customer.id }))];
 }
 
-/** "100 / 60 s", "5,000 / 1 h" for tables and the key page. */
+/** "100 / minute", "5,000 / hour" for tables and pages. */
 export function describeLimit(l: { limit: number; window: number }): string {
-  const w = l.window;
-  const span = w % 86_400 === 0 ? `${w / 86_400} d` : w % 3600 === 0 ? `${w / 3600} h` : w % 60 === 0 ? `${w / 60} min` : `${w} s`;
-  return `${l.limit.toLocaleString("en-US")} / ${span}`;
+  return `${l.limit.toLocaleString("en-US")} / ${formatWindow(l.window)}`;
 }
 
 /** A stored limit as the management API answers it. */

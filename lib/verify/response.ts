@@ -22,7 +22,14 @@ export const verifyResponseSchema = z
       .optional()
       .describe("The customer the key is scoped to (null: none)."),
     credits: z.object({ remaining: z.number().int() }).optional().describe("For keys with credits (their own or their customer's): what is left after this request."),
-    ratelimit: z.object({ limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Unix time (s) when the whole quota is back (the window slides); while remaining is 0, when the next request is allowed.") }).optional(),
+    ratelimit: z
+      .object({ limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Unix time (s) when the whole quota is back (the window slides); while remaining is 0, when the next request is allowed.") })
+      .optional()
+      .describe("The tightest limit applied: the one that refused the request, else the one with the least left (the RateLimit headers describe it too)."),
+    ratelimits: z
+      .array(z.object({ name: z.string(), limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Unix time (s), as in `ratelimit`.") }))
+      .optional()
+      .describe("Every named limit applied to this request (the key's, and its customer's under other names), after it."),
   })
   .describe("Identity fields are present for every key that exists, whatever the code; absent for MALFORMED and NOT_FOUND.");
 

@@ -15,6 +15,16 @@ export type VerifyRequest = {
      * Credits this request takes from the key (or its customer); default 1, 0 only checks.
      */
     cost?: number;
+    /**
+     * The named limits this request counts against, each with a cost (default 1; 0 only checks). Without it every limit of the key and its customer applies with cost 1. A request one limit refuses consumes nothing from the others.
+     */
+    ratelimits?: Array<{
+        /**
+         * A limit of the key or of its customer.
+         */
+        name: string;
+        cost?: number;
+    }>;
 };
 
 /**
@@ -61,6 +71,9 @@ export type VerifyResponse = {
     credits?: {
         remaining: number;
     };
+    /**
+     * The tightest limit applied: the one that refused the request, else the one with the least left (the RateLimit headers describe it too).
+     */
     ratelimit?: {
         limit: number;
         remaining: number;
@@ -69,6 +82,18 @@ export type VerifyResponse = {
          */
         reset: number;
     };
+    /**
+     * Every named limit applied to this request (the key's, and its customer's under other names), after it.
+     */
+    ratelimits?: Array<{
+        name: string;
+        limit: number;
+        remaining: number;
+        /**
+         * Unix time (s), as in `ratelimit`.
+         */
+        reset: number;
+    }>;
 };
 
 /**
@@ -165,10 +190,24 @@ export type ApiKey = {
     effectivePermissions: Array<string>;
     rules: string | null;
     ipAllowlist: Array<string>;
+    /**
+     * Shorthand: the limit named `default` (null: none).
+     */
     rateLimit: {
         limit: number;
         windowSeconds: number;
     } | null;
+    /**
+     * The key's named rate limits (window in seconds).
+     */
+    ratelimits: Array<{
+        name: string;
+        limit: number;
+        /**
+         * Seconds
+         */
+        window: number;
+    }>;
     expiresAt: string | null;
     /**
      * After a roll: until when the previous token still verifies.
@@ -240,10 +279,24 @@ export type KeyWithToken = {
         effectivePermissions: Array<string>;
         rules: string | null;
         ipAllowlist: Array<string>;
+        /**
+         * Shorthand: the limit named `default` (null: none).
+         */
         rateLimit: {
             limit: number;
             windowSeconds: number;
         } | null;
+        /**
+         * The key's named rate limits (window in seconds).
+         */
+        ratelimits: Array<{
+            name: string;
+            limit: number;
+            /**
+             * Seconds
+             */
+            window: number;
+        }>;
         expiresAt: string | null;
         /**
          * After a roll: until when the previous token still verifies.
@@ -324,10 +377,24 @@ export type KeyPage = {
         effectivePermissions: Array<string>;
         rules: string | null;
         ipAllowlist: Array<string>;
+        /**
+         * Shorthand: the limit named `default` (null: none).
+         */
         rateLimit: {
             limit: number;
             windowSeconds: number;
         } | null;
+        /**
+         * The key's named rate limits (window in seconds).
+         */
+        ratelimits: Array<{
+            name: string;
+            limit: number;
+            /**
+             * Seconds
+             */
+            window: number;
+        }>;
         expiresAt: string | null;
         /**
          * After a roll: until when the previous token still verifies.
@@ -475,6 +542,17 @@ export type Customer = {
         nextRefillAt: string | null;
     } | null;
     /**
+     * Named rate limits shared by the customer's keys (window in seconds).
+     */
+    ratelimits: Array<{
+        name: string;
+        limit: number;
+        /**
+         * Seconds
+         */
+        window: number;
+    }>;
+    /**
      * ISO 8601 date-time
      */
     createdAt: string;
@@ -533,6 +611,17 @@ export type CustomerPage = {
             nextRefillAt: string | null;
         } | null;
         /**
+         * Named rate limits shared by the customer's keys (window in seconds).
+         */
+        ratelimits: Array<{
+            name: string;
+            limit: number;
+            /**
+             * Seconds
+             */
+            window: number;
+        }>;
+        /**
          * ISO 8601 date-time
          */
         createdAt: string;
@@ -570,12 +659,20 @@ export type CreateKey = {
      */
     ipAllowlist?: string | Array<string> | null;
     /**
-     * Requests per window, counted per key; null for no limit.
+     * Shorthand for the limit named `default`: requests per window, counted per key; null removes it. Send either this or `ratelimits`.
      */
     rateLimit?: {
         limit: number;
         windowSeconds: number;
     } | null;
+    /**
+     * Named rate limits: `limit` requests per sliding `window` (seconds, 1–86400). Names are unique; a request names the ones it uses (default: all).
+     */
+    ratelimits?: Array<{
+        name: string;
+        limit: number;
+        window: number;
+    }>;
     /**
      * ISO 8601 date-time, or null for no expiry (the organization's key policy may require one).
      */
@@ -630,12 +727,20 @@ export type UpdateKey = {
      */
     ipAllowlist?: string | Array<string> | null;
     /**
-     * Requests per window, counted per key; null for no limit.
+     * Shorthand for the limit named `default`: requests per window, counted per key; null removes it. Send either this or `ratelimits`.
      */
     rateLimit?: {
         limit: number;
         windowSeconds: number;
     } | null;
+    /**
+     * Named rate limits: `limit` requests per sliding `window` (seconds, 1–86400). Names are unique; a request names the ones it uses (default: all).
+     */
+    ratelimits?: Array<{
+        name: string;
+        limit: number;
+        window: number;
+    }>;
     /**
      * ISO 8601 date-time, or null for no expiry (the organization's key policy may require one).
      */
@@ -701,6 +806,14 @@ export type CreateCustomer = {
         } | null;
         lowThreshold?: number | null;
     } | null;
+    /**
+     * Named rate limits shared by all the customer's keys (a key's limit of the same name replaces one): `limit` requests per sliding `window` seconds.
+     */
+    ratelimits?: Array<{
+        name: string;
+        limit: number;
+        window: number;
+    }>;
 };
 
 export type UpdateCustomer = {
@@ -727,6 +840,14 @@ export type UpdateCustomer = {
         } | null;
         lowThreshold?: number | null;
     } | null;
+    /**
+     * Named rate limits shared by all the customer's keys (a key's limit of the same name replaces one): `limit` requests per sliding `window` seconds.
+     */
+    ratelimits?: Array<{
+        name: string;
+        limit: number;
+        window: number;
+    }>;
 };
 
 export type ListKeysData = {

@@ -14,6 +14,7 @@ import { toKeyView } from "@/lib/keys/view";
 import { isAdminRole } from "@/lib/orgs/roles";
 import { isId } from "@/lib/primitives";
 import { creditsOf } from "@/lib/credits/credits";
+import { describeLimit } from "@/lib/limits/named-limits";
 
 export const metadata = { title: "Customer" };
 
@@ -40,6 +41,18 @@ export default async function CustomerPage({ params }: { params: Promise<{ slug:
           <span className="font-medium tabular-nums">{credits.remaining.toLocaleString()}</span> credits left, shared by the customer&apos;s keys
           {credits.refill ? `; refilled to ${credits.refill.amount.toLocaleString()} ${credits.refill.interval === "daily" ? "every day" : `on day ${credits.refill.refillDay ?? 1} of each month`}` : ""}.
           {low && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200">Low on credits</span>}
+        </p>
+      )}
+      {customer.ratelimits.length > 0 && (
+        <p className="mb-4 text-sm text-zinc-700 dark:text-zinc-300" data-testid="customer-limits">
+          Rate limits shared by the customer&apos;s keys:{" "}
+          {customer.ratelimits.map((l, i) => (
+            <span key={l.name}>
+              {i > 0 && ", "}
+              <code className="font-mono text-xs">{l.name}</code> {describeLimit(l)}
+            </span>
+          ))}
+          .
         </p>
       )}
       <div className="grid gap-6 lg:grid-cols-2">
@@ -71,7 +84,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ slug:
         <Card className="p-5">
           <h2 className="mb-3 text-base font-semibold">Details</h2>
           {isAdminRole(ctx.membership.role) ? (
-            <EditCustomerForm slug={ctx.org.slug} customer={{ id: customer.id, name: customer.name, externalId: customer.externalId, metadata: customer.metadata, credits: credits }} keyCount={customer.keyCount} />
+            <EditCustomerForm slug={ctx.org.slug} customer={{ id: customer.id, name: customer.name, externalId: customer.externalId, metadata: customer.metadata, credits: credits, ratelimits: customer.ratelimits }} keyCount={customer.keyCount} />
           ) : (
             <dl className="space-y-2 text-sm">
               <div>
