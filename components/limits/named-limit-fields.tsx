@@ -26,24 +26,24 @@ export function readNamedLimits(f: FormData): Record<string, unknown>[] {
 }
 
 type Row = { key: number; name: string; limit: string; window: string };
+let rowKeys = 0;
+const toRow = (l?: NamedLimit): Row => ({ key: rowKeys++, name: l?.name ?? "", limit: l ? String(l.limit) : "", window: String(l?.window ?? 60) });
 
 export function NamedLimitFields({ initial, errors, idPrefix, hint }: { initial: NamedLimit[] | undefined; errors: Record<string, string[]>; idPrefix: string; hint?: string }) {
-  const next = React.useRef(0);
-  const row = (l?: NamedLimit): Row => ({ key: next.current++, name: l?.name ?? "", limit: l ? String(l.limit) : "", window: String(l?.window ?? 60) });
-  const [rows, setRows] = React.useState<Row[]>(() => (initial ?? []).map(row));
+  const [rows, setRows] = React.useState<Row[]>(() => (initial ?? []).map(toRow));
   const id = (i: number, s: string) => `${idPrefix}-rl-${i}-${s}`;
   // After "Add rate limit", the new row's name field takes the focus.
-  const [focusNew, setFocusNew] = React.useState(false);
+  const focusLast = React.useRef(false);
   React.useEffect(() => {
-    if (!focusNew) return;
-    document.getElementById(id(rows.length - 1, "name"))?.focus();
-    setFocusNew(false);
-  });
+    if (!focusLast.current) return;
+    focusLast.current = false;
+    document.getElementById(`${idPrefix}-rl-${rows.length - 1}-name`)?.focus();
+  }, [rows.length, idPrefix]);
   const general = [...(errors.ratelimits ?? []), ...(errors.rateLimit ?? [])];
   const add = () => {
     // The first limit is suggested as "default" (what a request that names none counts against).
-    setRows((r) => [...r, { ...row(), name: r.length === 0 ? "default" : "" }]);
-    setFocusNew(true);
+    setRows((r) => [...r, { ...toRow(), name: r.length === 0 ? "default" : "" }]);
+    focusLast.current = true;
   };
   return (
     <fieldset className="space-y-2" data-testid="named-limits">
