@@ -2,10 +2,10 @@
 import type { AuditEvent } from "@/lib/db";
 import { AuditTable } from "./audit-table";
 
-export function AuditTrail({ trail }: { trail: { rows: AuditEvent[]; total: number; ipsHidden: boolean } }) {
+export function AuditTrail({ trail, title = "Activity", className = "mt-8" }: { trail: { rows: AuditEvent[]; total: number; ipsHidden: boolean }; title?: string; className?: string }) {
   return (
     <>
-      <h2 className="mt-8 mb-3 text-base font-semibold">Activity</h2>
+      <h2 className={`${className} mb-3 text-base font-semibold`}>{title}</h2>
       <AuditTable
         actions={[]}
         page={1}

@@ -82,5 +82,20 @@ export function useKeyActions(opts: { onDone?: (action: KeyAction) => void } = {
     </>
   );
   const request = React.useCallback((action: KeyAction, targets: Target[]) => setPending({ action, targets }), []);
-  return { request, roll: setRoll, reveal, dialogs };
+  const { run } = change;
+  /**
+   * The Active switch: off asks for confirmation (suspending stops a live integration), on
+   * reactivates at once. Resolves when the change is done (or the dialog is open).
+   */
+  const setActive = React.useCallback(
+    async (target: Target, active: boolean) => {
+      if (!active) return request("suspend", [target]);
+      const r = await run([target.orgSlug, { action: "reactivate", keyIds: [target.id] }], { success: `${target.name} reactivated` });
+      // On success the action's answer carries the refreshed page; on failure (the key changed
+      // elsewhere, the role was lowered) the switch must show the key as it really is.
+      if (!r?.ok) router.refresh();
+    },
+    [request, run, router],
+  );
+  return { request, setActive, roll: setRoll, reveal, dialogs };
 }

@@ -1,10 +1,12 @@
 "use client";
+import * as React from "react";
 import Link from "next/link";
 import { ArrowDown, ArrowUp, ArrowUpDown, Copy, MoreHorizontal } from "lucide-react";
 import { DropdownMenu as M } from "radix-ui";
 import { toast } from "sonner";
 import type { ColumnDef } from "@tanstack/react-table";
 import { Badge } from "@/components/ui/badge";
+import { Switch } from "@/components/ui/switch";
 import { formatWindow, relativeTime } from "@/lib/format";
 import type { KeyView } from "@/lib/keys/view";
 import { EnvironmentBadge, KeyStatusBadge } from "./key-badges";
@@ -22,8 +24,56 @@ type Options = {
   onRoll: (key: KeyView) => void;
   /** "Copy key" for recoverable keys (after re-authentication). */
   onReveal: (key: KeyView) => void;
+  /** The in-row Active switch: off suspends (after confirmation), on reactivates. */
+  onSetActive: (key: KeyView, active: boolean) => Promise<void>;
   now: number;
 };
+
+/** What the Columns menu calls each column a person can hide. */
+export const KEY_COLUMN_LABELS = {
+  organization: "Organization",
+  status: "Status",
+  environment: "Environment",
+  owner: "Owner",
+  permissions: "Permissions",
+  rateLimit: "Rate limits",
+  expiresAt: "Expires",
+  lastUsedAt: "Last used",
+  createdAt: "Created",
+} as const;
+export type HideableKeyColumn = keyof typeof KEY_COLUMN_LABELS;
+
+/** Turning it on shows the key active (and busy) until the server answers; off asks first. */
+function ActiveSwitch({ k, onSetActive }: { k: KeyView } & Pick<Options, "onSetActive">) {
+  const [pending, startTransition] = React.useTransition();
+  const [active, setActive] = React.useOptimistic(k.status === "active");
+  return (
+    <Switch
+      checked={active}
+      onCheckedChange={(on) => {
+        if (!on) return void onSetActive(k, false);
+        startTransition(async () => {
+          setActive(true);
+          await onSetActive(k, true);
+        });
+      }}
+      pending={pending}
+      aria-label={`Active: ${k.name}`}
+      title={active ? "Turn off to suspend the key" : "Turn on to reactivate the key"}
+    />
+  );
+}
+
+/** Status with, for those allowed to suspend and reactivate the key, its Active switch. */
+function StatusCell({ k, onSetActive }: { k: KeyView } & Pick<Options, "onSetActive">) {
+  const switchable = k.canManage && (k.status === "active" || k.status === "suspended");
+  return (
+    <span className="inline-flex items-center gap-2 whitespace-nowrap">
+      {switchable && <ActiveSwitch k={k} onSetActive={onSetActive} />}
+      <KeyStatusBadge status={k.status} />
+    </span>
+  );
+}
 
 const WEEK = 7 * 86_400_000;
 
@@ -109,6 +159,7 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
   return [
     {
       id: "select",
+      enableHiding: false,
       header: ({ table }) => (
         <input
           type="checkbox"
@@ -126,6 +177,7 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
     },
     {
       id: "name",
+      enableHiding: false,
       header: () => <SortHeader label="Name" column="name" sort={o.sort} onSort={o.onSort} />,
       // The key's visible start sits under its name: sk_/pk_ says secret or public, prod/stg/dev the environment.
       cell: ({ row: { original: k } }) => (
@@ -159,7 +211,7 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
       ),
     },
     ...org,
-    { id: "status", header: "Status", cell: ({ row }) => <KeyStatusBadge status={row.original.status} /> },
+    { id: "status", header: "Status", cell: ({ row }) => <StatusCell k={row.original} onSetActive={o.onSetActive} /> },
     { id: "environment", header: "Env", cell: ({ row }) => <EnvironmentBadge environment={row.original.environment} /> },
     { id: "owner", header: "Owner", cell: ({ row }) => <span className="block max-w-[6.5rem] truncate text-zinc-600 dark:text-zinc-400" title={row.original.ownerLabel ?? undefined}>{row.original.ownerLabel ?? "—"}</span> },
     {
@@ -185,7 +237,7 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
     },
     {
       id: "rateLimit",
-      header: "Rate limit",
+      header: "Rate limits",
       cell: ({ row: { original: k } }) => {
         // The key's own limits (a customer's are shown on the customer); "default" first.
         const [first, ...more] = [...k.ratelimits].sort((a, b) => Number(b.name === "default") - Number(a.name === "default"));
@@ -230,6 +282,6 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
         </span>
       ),
     },
-    { id: "actions", header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowMenu k={row.original} onAction={o.onAction} onRoll={o.onRoll} onReveal={o.onReveal} /> },
+    { id: "actions", enableHiding: false, header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowMenu k={row.original} onAction={o.onAction} onRoll={o.onRoll} onReveal={o.onReveal} /> },
   ];
 }

@@ -29,41 +29,32 @@ export function hourlyPoints(rows: { hour: string; code: string; n: number }[], 
   return { points: [...byHour.values()], codes };
 }
 
-export function KeyUsage({
-  base,
-  range,
-  chart,
-  log,
-  code,
-  page,
-  perPage,
-}: {
-  base: string;
-  range: UsageRange;
-  chart: { points: Record<string, number | string>[]; codes: string[] };
-  log: { rows: KeyRequestLogRow[]; total: number };
-  code?: string;
-  page: number;
-  perPage: number;
-}) {
-  const href = (p: Record<string, string | number | undefined>) => {
-    const q = new URLSearchParams();
-    const merged = { range, code, page, ...p };
-    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== "" && !(k === "page" && v === 1) && !(k === "range" && v === "24h")) q.set(k, String(v));
-    const s = q.toString();
-    return `${base}${s ? `?${s}` : ""}#usage`;
-  };
-  const pages = Math.max(1, Math.ceil(log.total / perPage));
+type UsageQuery = { base: string; range: UsageRange; code?: string; page: number };
+
+/** A link to the key page with the usage range, outcome filter and log page (defaults left out). */
+function usageHref({ base, range, code, page }: UsageQuery, patch: Partial<Omit<UsageQuery, "base">>, anchor: string) {
+  const q = new URLSearchParams();
+  const merged = { range, code, page, ...patch };
+  for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== "" && !(k === "page" && v === 1) && !(k === "range" && v === "24h")) q.set(k, String(v));
+  const s = q.toString();
+  return `${base}${s ? `?${s}` : ""}#${anchor}`;
+}
+
+const periodLabel = (range: UsageRange) => (range === "24h" ? "24 hours" : range === "7d" ? "7 days" : "30 days");
+
+/** Verifications per hour by outcome, over the chosen range. */
+export function KeyUsage({ chart, ...query }: UsageQuery & { chart: { points: Record<string, number | string>[]; codes: string[] } }) {
+  const { range } = query;
   const total = chart.points.reduce((n, p) => n + chart.codes.reduce((m, c) => m + Number(p[c] ?? 0), 0), 0);
   return (
-    <Card className="mt-6" id="usage">
+    <Card>
       <CardHeader
-        title="Usage"
-        description={`${total} verification${total === 1 ? "" : "s"} in the last ${range === "24h" ? "24 hours" : range === "7d" ? "7 days" : "30 days"}, by outcome.`}
+        title="Verifications"
+        description={`${total} verification${total === 1 ? "" : "s"} in the last ${periodLabel(range)}, by outcome.`}
         actions={
           <nav aria-label="Usage range" className="flex gap-1 text-sm">
             {(Object.keys(USAGE_RANGES) as UsageRange[]).map((r) => (
-              <Link key={r} href={href({ range: r, page: 1 })} aria-current={r === range ? "true" : undefined} className="rounded-md px-2 py-1 aria-[current]:bg-zinc-200/70 hover:bg-zinc-100 dark:aria-[current]:bg-zinc-800 dark:hover:bg-zinc-800">
+              <Link key={r} href={usageHref(query, { range: r, page: 1 }, "usage")} aria-current={r === range ? "true" : undefined} className="rounded-md px-2 py-1 aria-[current]:bg-zinc-200/70 hover:bg-zinc-100 dark:aria-[current]:bg-zinc-800 dark:hover:bg-zinc-800">
                 {r}
               </Link>
             ))}
@@ -71,10 +62,21 @@ export function KeyUsage({
         }
       />
       <div className="px-5 pt-4 text-zinc-500 dark:text-zinc-400">{total ? <UsageChart points={chart.points} codes={chart.codes} /> : <p className="pb-4 text-sm">No verifications in this period.</p>}</div>
-      <form method="get" action={`${base}#usage`} className="flex flex-wrap items-end gap-3 border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
+    </Card>
+  );
+}
+
+/** The key's recent requests (same range as the chart), filterable by outcome, 25 a page. */
+export function KeyRequestLog({ log, perPage, ...query }: UsageQuery & { log: { rows: KeyRequestLogRow[]; total: number }; perPage: number }) {
+  const { base, range, code, page } = query;
+  const pages = Math.max(1, Math.ceil(log.total / perPage));
+  return (
+    <Card id="request-log" className="scroll-mt-28">
+      <CardHeader title="Request log" description={`Verifications of this key in the last ${periodLabel(range)}, newest first.`} />
+      <form method="get" action={`${base}#request-log`} className="flex flex-wrap items-end gap-3 px-5 py-3">
         <input type="hidden" name="range" value={range} />
         <label className="text-sm">
-          <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">Outcome</span>
+          <span className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">Outcome</span>
           <select name="code" defaultValue={code ?? ""} className="h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
             <option value="">All outcomes</option>
             {VERIFY_CODES.filter((c) => c !== "MALFORMED" && c !== "NOT_FOUND").map((c) => (
@@ -85,7 +87,7 @@ export function KeyUsage({
         <button className="h-9 rounded-md border border-zinc-300 px-3 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">Filter</button>
       </form>
       {log.rows.length === 0 ? (
-        <p className="px-5 py-6 text-sm text-zinc-500 dark:text-zinc-400">No requests recorded{code ? ` with ${code}` : ""} in this period.</p>
+        <p className="border-t border-zinc-200 px-5 py-6 text-sm text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">No requests recorded{code ? ` with ${code}` : ""} in this period.</p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm" aria-label="Request log">
@@ -115,8 +117,8 @@ export function KeyUsage({
       <PageLinks
         label="Request log pages"
         summary={`${log.total} request${log.total === 1 ? "" : "s"} · page ${page} of ${pages}`}
-        prevHref={page > 1 ? href({ page: page - 1 }) : null}
-        nextHref={page < pages ? href({ page: page + 1 }) : null}
+        prevHref={page > 1 ? usageHref(query, { page: page - 1 }, "request-log") : null}
+        nextHref={page < pages ? usageHref(query, { page: page + 1 }, "request-log") : null}
       />
     </Card>
   );

@@ -1,8 +1,9 @@
 "use client";
 import * as React from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { KeyRound, Search, X } from "lucide-react";
-import { useTable, type RowSelectionState } from "@tanstack/react-table";
+import { Check, Columns3, KeyRound, Search, X } from "lucide-react";
+import { DropdownMenu as M } from "radix-ui";
+import { useTable, type ColumnVisibilityState, type RowSelectionState } from "@tanstack/react-table";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
@@ -11,7 +12,8 @@ import { cn } from "@/components/ui/cn";
 import { ENV_LABELS, KEY_ENVIRONMENTS } from "@/lib/keys/key-names";
 import type { KeyView } from "@/lib/keys/view";
 import { PER_PAGE_OPTIONS } from "@/lib/pagination";
-import { getKeyColumns, type SortKey } from "./key-columns";
+import { useStoredState } from "@/components/ui/use-stored-state";
+import { getKeyColumns, KEY_COLUMN_LABELS, type HideableKeyColumn, type SortKey } from "./key-columns";
 import { keyTableFeatures } from "./key-table-features";
 import { useKeyActions } from "./key-actions";
 
@@ -40,6 +42,61 @@ const STATUS_OPTIONS = [
   ["expiring", "Expires within 7 days"],
   ["owner_inactive", "Owner inactive"],
 ] as const;
+
+/**
+ * Columns shown until a person picks their own: what fits a 1366 px laptop without scrolling
+ * sideways. The account view lists only the caller's own keys, so its Owner column says nothing new.
+ */
+const DEFAULT_HIDDEN: Record<"org" | "account", HideableKeyColumn[]> = {
+  org: ["createdAt"],
+  account: ["owner", "createdAt"],
+};
+
+function parseVisibility(raw: unknown): ColumnVisibilityState | null {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return null;
+  const out: ColumnVisibilityState = {};
+  for (const [id, shown] of Object.entries(raw)) if (id in KEY_COLUMN_LABELS && typeof shown === "boolean") out[id] = shown;
+  return out;
+}
+
+/** The Columns menu: one checkbox per column a person can hide, and a way back to the default. */
+function ColumnsMenu({ columns, onReset }: { columns: { id: string; visible: boolean; toggle: (v: boolean) => void }[]; onReset: () => void }) {
+  const item = "flex cursor-default items-center gap-2 rounded-md py-1.5 pr-2 pl-7 text-sm outline-none relative data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
+  return (
+    // Not modal: the table stays readable (and in the accessibility tree) while columns change.
+    <M.Root modal={false}>
+      <M.Trigger asChild>
+        <Button variant="secondary" size="sm" className="h-9">
+          <Columns3 className="size-4" aria-hidden /> Columns
+        </Button>
+      </M.Trigger>
+      <M.Portal>
+        <M.Content align="end" sideOffset={4} className="z-50 w-52 rounded-lg border border-zinc-200 bg-white p-1 text-zinc-900 shadow-lg dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100">
+          <M.Label className="px-2 py-1.5 text-xs font-medium text-zinc-600 dark:text-zinc-400">Show columns</M.Label>
+          {columns.map((c) => (
+            <M.CheckboxItem
+              key={c.id}
+              className={item}
+              checked={c.visible}
+              // Stay open: people usually change more than one column.
+              onSelect={(e) => e.preventDefault()}
+              onCheckedChange={(v) => c.toggle(v === true)}
+            >
+              <M.ItemIndicator className="absolute left-2 inline-flex">
+                <Check className="size-4" aria-hidden />
+              </M.ItemIndicator>
+              {KEY_COLUMN_LABELS[c.id as HideableKeyColumn]}
+            </M.CheckboxItem>
+          ))}
+          <M.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
+          <M.Item className={item} onSelect={onReset}>
+            Reset to default
+          </M.Item>
+        </M.Content>
+      </M.Portal>
+    </M.Root>
+  );
+}
 
 /** Reads and writes the table's state in the URL, so a view can be shared and survives reload. */
 function useUrlState() {
@@ -79,6 +136,7 @@ export function KeysTable({
   customers,
   orgs,
   emptyAction,
+  userId,
 }: {
   rows: KeyView[];
   total: number;
@@ -90,13 +148,18 @@ export function KeysTable({
   /** Organization filter options and column (the account view). */
   orgs?: { slug: string; name: string }[];
   emptyAction: React.ReactNode;
+  /** The signed-in user: their column choice is remembered apart from other accounts on this browser. */
+  userId: string;
 }) {
   const { set, current, navigating } = useUrlState();
   const [search, setSearch] = React.useState(state.q);
   const [selection, setSelection] = React.useState<RowSelectionState>({});
   const [now] = React.useState(() => Date.now());
   const actions = useKeyActions({ onDone: () => setSelection({}) });
-  const { request, roll, reveal } = actions;
+  const { request, roll, reveal, setActive } = actions;
+  const view = orgs ? "account" : "org";
+  const defaultVisibility = React.useMemo(() => Object.fromEntries(DEFAULT_HIDDEN[view].map((id) => [id, false])), [view]);
+  const [columnVisibility, setColumnVisibility] = useStoredState<ColumnVisibilityState>(`latchkey:key-columns:${userId}:${view}`, defaultVisibility, parseVisibility);
 
   // Debounced search: the URL (and so the server query) follows the input.
   React.useEffect(() => {
@@ -119,8 +182,9 @@ export function KeysTable({
         onAction: (action, k) => request(action, [k]),
         onRoll: (k) => roll({ id: k.id, name: k.name, expired: k.status === "expired", orgSlug: k.orgSlug, defaultGrace: k.orgDefaultGrace }),
         onReveal: (k) => reveal(k),
+        onSetActive: (k, active) => setActive(k, active),
       }),
-    [orgs, now, state.sort, state.dir, set, current, request, roll, reveal],
+    [orgs, now, state.sort, state.dir, set, current, request, roll, reveal, setActive],
   );
 
   const table = useTable({
@@ -129,8 +193,9 @@ export function KeysTable({
     data: rows,
     getRowId: (r) => r.id,
     enableRowSelection: (row) => row.original.canDelete,
-    state: { rowSelection: selection },
+    state: { rowSelection: selection, columnVisibility },
     onRowSelectionChange: setSelection,
+    onColumnVisibilityChange: (updater) => setColumnVisibility(typeof updater === "function" ? updater(columnVisibility) : updater),
   });
 
   const selected = rows.filter((r) => selection[r.id]);
@@ -221,6 +286,15 @@ export function KeysTable({
             <X className="size-4" aria-hidden /> Clear
           </Button>
         )}
+        <div className="ml-auto">
+          <ColumnsMenu
+            columns={table
+              .getAllLeafColumns()
+              .filter((c) => c.getCanHide())
+              .map((c) => ({ id: c.id, visible: c.getIsVisible(), toggle: (v) => c.toggleVisibility(v) }))}
+            onReset={() => setColumnVisibility(defaultVisibility)}
+          />
+        </div>
       </div>
       {selected.length > 0 && (
         <div role="region" aria-label="Bulk actions" className="flex flex-wrap items-center gap-2 border-b border-indigo-200 bg-indigo-50 px-5 py-2 text-sm dark:border-indigo-900 dark:bg-indigo-950/50">

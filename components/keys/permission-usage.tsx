@@ -19,7 +19,7 @@ export function PermissionUsage({ orgSlug, keyId, keyName, usage: data, canManag
   const partial = data.daysCounted < 30;
   const counted = partial ? ` Counted since ${absoluteTime(data.countedSince)} (${data.daysCounted} day${data.daysCounted === 1 ? "" : "s"} so far).` : "";
   return (
-    <Card className="mt-6" id="permission-usage">
+    <Card id="permission-usage">
       <CardHeader
         title="Permissions used in the last 30 days"
         description={`How many verifications named each permission this key holds. A permission nobody asked for is one a leaked key could misuse.${counted}`}

@@ -1,6 +1,12 @@
 "use client";
-import type { ReactTable, RowData, TableFeatures } from "@tanstack/react-table";
+import type { ReactTable, Row, RowData, TableFeatures } from "@tanstack/react-table";
 import { cn } from "./cn";
+
+/** A row's cells in its visible columns (all of them for a table without column visibility). */
+function visibleCells<F extends TableFeatures, T extends RowData>(row: Row<F, T>) {
+  const r = row as Row<F, T> & { getVisibleCells?: () => ReturnType<Row<F, T>["getAllCells"]> };
+  return r.getVisibleCells?.() ?? r.getAllCells();
+}
 
 /** Renders a TanStack table; state, sorting and paging belong to whoever builds `table`. */
 export function DataTable<F extends TableFeatures, T extends RowData>({
@@ -37,7 +43,7 @@ export function DataTable<F extends TableFeatures, T extends RowData>({
               aria-selected={selected?.[row.id] || undefined}
               className="border-b border-zinc-100 align-top last:border-0 hover:bg-zinc-50/60 aria-selected:bg-indigo-50/60 dark:border-zinc-800/60 dark:hover:bg-zinc-800/30 dark:aria-selected:bg-indigo-950/40"
             >
-              {row.getAllCells().map((cell) => (
+              {visibleCells(row).map((cell) => (
                 <td key={cell.id} className="px-2 py-3 first:pl-4 last:sticky last:right-0 last:bg-white last:pr-4 dark:last:bg-zinc-900">
                   <table.FlexRender cell={cell} />
                 </td>

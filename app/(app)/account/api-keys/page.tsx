@@ -43,6 +43,7 @@ export default async function MyApiKeysPage({ searchParams }: { searchParams: Pr
         state={query}
         orgs={orgs.map((o) => ({ slug: o.slug, name: o.name }))}
         emptyAction={create}
+        userId={user.id}
       />
     </>
   );

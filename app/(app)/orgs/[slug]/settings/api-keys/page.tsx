@@ -29,6 +29,7 @@ export default async function ApiKeysPage({ params, searchParams }: { params: Pr
         owners={form.members}
         customers={form.customers}
         emptyAction={create}
+        userId={ctx.membership.userId}
       />
     </>
   );

@@ -12,7 +12,7 @@ import { keyPageQuerySchema } from "@/lib/keys/operations";
 import { isId } from "@/lib/primitives";
 import { parsePageQuery, type RawSearchParams } from "@/lib/ops/operation";
 import { toKeyView } from "@/lib/keys/view";
-import { KeyUsage, USAGE_RANGES, hourlyPoints } from "@/components/keys/key-usage";
+import { KeyRequestLog, KeyUsage, USAGE_RANGES, hourlyPoints } from "@/components/keys/key-usage";
 import { listRequestLog, usageByHour } from "@/lib/verify/usage-queries";
 import { keyPermissionUsage } from "@/lib/keys/permission-usage";
 import { PermissionUsage } from "@/components/keys/permission-usage";
@@ -40,15 +40,29 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
     listRequestLog(key.id, { page, perPage: 25, code, since }),
     keyPermissionUsage(ctx, key.id, now),
   ]);
+  const base = `/orgs/${ctx.org.slug}/settings/api-keys/${key.id}`;
   return (
     <>
       <Link href={`/orgs/${ctx.org.slug}/settings/api-keys`} className="mb-4 inline-flex items-center gap-1 text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
         <ChevronLeft className="size-4" aria-hidden /> API keys
       </Link>
-      <KeyDetail keyView={key} form={form} members={form.members} />
-      <PermissionUsage orgSlug={ctx.org.slug} keyId={key.id} keyName={key.name} usage={permissionUsage} canManage={key.canManage} />
-      <KeyUsage base={`/orgs/${ctx.org.slug}/settings/api-keys/${key.id}`} range={range} chart={hourlyPoints(hourly, hours, now)} log={log} code={code} page={page} perPage={25} />
-      <AuditTrail trail={trail} />
+      <KeyDetail
+        keyView={key}
+        form={form}
+        members={form.members}
+        usage={
+          <>
+            <KeyUsage base={base} range={range} code={code} page={page} chart={hourlyPoints(hourly, hours, now)} />
+            <PermissionUsage orgSlug={ctx.org.slug} keyId={key.id} keyName={key.name} usage={permissionUsage} canManage={key.canManage} />
+          </>
+        }
+        activity={
+          <>
+            <KeyRequestLog base={base} range={range} code={code} page={page} log={log} perPage={25} />
+            <AuditTrail trail={trail} title="Audit trail" className="mt-2" />
+          </>
+        }
+      />
     </>
   );
 }
