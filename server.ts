@@ -1,4 +1,5 @@
 // Owns the process: validates the environment, migrates, serves Next on one port, shuts down cleanly.
+import { returnLeases } from "./lib/credits/lease";
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import next from "next";
@@ -137,6 +138,7 @@ async function main() {
     clearTimeout(forceTimer);
     await app.close?.();
     await stopUsageFlusher(); // in-flight verifications have finished: write every buffered entry
+    await returnLeases(true).catch((e: unknown) => log().warn(`could not give unused credits back: ${(e as Error).message}`));
     await stopInvalidationListener();
     await rateLimiter().close();
     await closeDb();

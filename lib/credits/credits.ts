@@ -67,7 +67,14 @@ export function creditsInputOf(row: CreditColumns): CreditsInput {
   return c ? { remaining: c.remaining, refill: c.refill, lowThreshold: c.lowThreshold } : null;
 }
 
-export type CreditHolder = { kind: "key" | "customer"; id: string; refillInterval: RefillInterval | null; refillDay: number | null };
+export type CreditHolder = {
+  kind: "key" | "customer";
+  id: string;
+  refillInterval: RefillInterval | null;
+  refillDay: number | null;
+  /** The holder's updatedAt (epoch ms) when it was read: credits leased before an edit are void after it. */
+  version?: number;
+};
 export type CreditOutcome = { allowed: boolean; remaining: number };
 
 /**
@@ -97,12 +104,3 @@ export async function consumeCredits(holder: CreditHolder, cost: number, now: Da
   return { allowed: cost === 0 && remaining > 0, remaining };
 }
 
-/** Gives back credits taken for a request that another limit then refused (nothing consumed on a denial). */
-export async function refundCredits(holder: CreditHolder, cost: number): Promise<void> {
-  if (cost <= 0) return;
-  const t = holder.kind === "key" ? apiKeys : customers;
-  await getDb()
-    .update(t)
-    .set({ creditsRemaining: sql`${t.creditsRemaining} + ${cost}` })
-    .where(and(eq(t.id, holder.id), isNotNull(t.creditsRemaining)));
-}

@@ -93,7 +93,7 @@ export function toRecord(row: Row, hash: string): KeyRecord {
     rules,
     ipAllowed: k.ipAllowlist.length === 0 ? ALLOW_ALL : share(`a\0${k.ipAllowlist.join("\0")}`, () => compileAllowlist(k.ipAllowlist)),
     graceUntilMs: k.hash === hash ? -1 : (k.previousHashExpiresAt?.getTime() ?? 0),
-    credits: creditSource ? { kind: creditSource.kind, id: creditSource.row.id, refillInterval: creditSource.row.creditsRefillInterval, refillDay: creditSource.row.creditsRefillDay } : null,
+    credits: creditSource ? { kind: creditSource.kind, id: creditSource.row.id, refillInterval: creditSource.row.creditsRefillInterval, refillDay: creditSource.row.creditsRefillDay, version: creditSource.row.updatedAt.getTime() } : null,
     // Flattened into one sequential string (a slice would keep its parent and cost an indirection per answer).
     identityJson: flat(JSON.stringify(identity).slice(1, -1)),
     cachedUntil: 0,

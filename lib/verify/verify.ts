@@ -10,7 +10,8 @@ import { lookupKeyByHash, type KeyRecord } from "./lookup";
 import type { RecordLimit } from "./key-record";
 import { fieldError } from "../errors";
 import { rateLimiter, type RateDecision } from "./rate-limit";
-import { consumeCredits, refundCredits, type CreditHolder, type CreditOutcome } from "../credits/credits";
+import type { CreditHolder, CreditOutcome } from "../credits/credits";
+import { returnCredits, takeCredits } from "../credits/lease";
 import type { VerifyRequest } from "./request";
 import { recordUsage } from "./usage";
 import { after, type MaybePromise } from "../maybe-promise";
@@ -138,17 +139,20 @@ function allAllowed(rates: readonly RateDecision[]): boolean {
 }
 
 /**
- * Credits first (USAGE_EXCEEDED comes before RATE_LIMITED), taken atomically in PostgreSQL; then the
- * rate limits. A request a rate limit refuses gets its credits back, so a denial consumes nothing.
+ * Credits first (USAGE_EXCEEDED comes before RATE_LIMITED), from this instance's lease of the
+ * holder's credits (lib/credits/lease.ts); then the rate limits. A request a rate limit refuses
+ * gets its credits back, so a denial consumes nothing.
  */
-async function withCredits(holder: CreditHolder, limits: readonly RecordLimit[], cost: number, nowMs: number): Promise<Decision> {
-  const credits = await consumeCredits(holder, cost, new Date(nowMs));
-  if (!credits.allowed) return { code: "USAGE_EXCEEDED", credits };
-  if (limits.length === 0) return { code: "VALID", credits };
-  const rates = await rateLimiter().consumeAll(limits, nowMs);
-  if (allAllowed(rates)) return { code: "VALID", limits, rates, credits };
-  await refundCredits(holder, cost);
-  return { code: "RATE_LIMITED", limits, rates, credits: { allowed: false, remaining: credits.remaining + cost } };
+function withCredits(holder: CreditHolder, limits: readonly RecordLimit[], cost: number, nowMs: number): MaybePromise<Decision> {
+  return after(takeCredits(holder, cost, new Date(nowMs)), (credits): MaybePromise<Decision> => {
+    if (!credits.allowed) return { code: "USAGE_EXCEEDED", credits };
+    if (limits.length === 0) return { code: "VALID", credits };
+    return after(rateLimiter().consumeAll(limits, nowMs), (rates) => {
+      if (allAllowed(rates)) return { code: "VALID", limits, rates, credits };
+      returnCredits(holder, cost);
+      return { code: "RATE_LIMITED", limits, rates, credits: { allowed: false, remaining: credits.remaining + cost } };
+    });
+  });
 }
 
 /**
