@@ -5,7 +5,7 @@
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { id } from "../primitives";
-import { apiKeys, getDb, keyUsageDay, keyUsageHour, keyUsageMinute } from "../db";
+import { apiKeys, customers, getDb, keyUsageDay, keyUsageHour, keyUsageMinute } from "../db";
 import type { OrgContext } from "../context";
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from "../keys/key-names";
 import { VERIFY_CODES } from "../verify/codes";
@@ -34,6 +34,7 @@ export const verificationAnalyticsParams = z.object({
   to: z.iso.datetime({ offset: true, error: "to must be an ISO 8601 date-time" }).optional(),
   granularity: z.enum(GRANULARITIES, { error: "granularity must be minute, hour or day" }).default("hour"),
   keyId: id("key").optional(),
+  customerId: id("cus").optional(),
   environment: z.enum(KEY_ENVIRONMENTS, { error: `environment must be one of ${KEY_ENVIRONMENTS.join(", ")}` }).optional(),
   outcome: z.enum(VERIFY_CODES, { error: "outcome must be a verification code such as VALID or RATE_LIMITED" }).optional(),
 });
@@ -46,13 +47,13 @@ export const verificationAnalyticsQuerySchema = verificationAnalyticsParams
     else if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) ctx.addIssue({ code: "custom", path: ["from"], message: `from and to may be at most ${MAX_RANGE_DAYS} days apart` });
     else if (q.granularity === "minute" && to.getTime() - from.getTime() > MAX_MINUTE_RANGE_DAYS * DAY)
       ctx.addIssue({ code: "custom", path: ["granularity"], message: `minute granularity covers at most ${MAX_MINUTE_RANGE_DAYS} days; use hour or day` });
-    return { from, to, bucket: q.granularity, keyId: q.keyId, environment: q.environment, outcome: q.outcome };
+    return { from, to, bucket: q.granularity, keyId: q.keyId, customerId: q.customerId, environment: q.environment, outcome: q.outcome };
   });
 export type VerificationAnalyticsQuery = z.output<typeof verificationAnalyticsQuerySchema>;
 
 export type VerificationCount = { time: string; outcome: string; count: number };
 
-type Filters = { from: Date; to: Date; keyId?: string; environment?: KeyEnvironment; outcome?: string };
+type Filters = { from: Date; to: Date; keyId?: string; customerId?: string; environment?: KeyEnvironment; outcome?: string };
 
 function floorTo(ms: number, step: number): Date {
   return new Date(ms - (((ms % step) + step) % step));
@@ -72,6 +73,7 @@ function rollupWhere(table: Rollup, ctx: OrgContext, f: Filters): SQL {
     eq(table.organizationId, ctx.org.id),
     range,
     f.keyId ? eq(table.keyId, f.keyId) : undefined,
+    f.customerId ? eq(table.customerId, f.customerId) : undefined,
     f.environment ? eq(table.environment, f.environment) : undefined,
     f.outcome ? eq(table.code, f.outcome) : undefined,
   )!;
@@ -91,7 +93,7 @@ function rollupFor(bucket: Granularity) {
  */
 export async function verificationAnalytics(
   ctx: OrgContext,
-  q: { from: Date; to: Date; bucket: Granularity; keyId?: string; environment?: KeyEnvironment; outcome?: string },
+  q: { from: Date; to: Date; bucket: Granularity; keyId?: string; customerId?: string; environment?: KeyEnvironment; outcome?: string },
 ): Promise<VerificationCount[]> {
   const step = BUCKET_MS[q.bucket];
   const f: Filters = { ...q, from: floorTo(q.from.getTime(), step), to: floorTo(q.to.getTime() + step - 1, step) };
@@ -115,6 +117,7 @@ export const analyticsPageQuerySchema = z.object({
   range: z.enum(Object.keys(ANALYTICS_RANGES) as [AnalyticsRange, ...AnalyticsRange[]]).default("7d"),
   key: id("key").optional(),
   environment: z.enum(KEY_ENVIRONMENTS).optional(),
+  customer: id("cus").optional(),
 });
 export type AnalyticsPageQuery = z.infer<typeof analyticsPageQuerySchema>;
 
@@ -138,12 +141,12 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
   const step = BUCKET_MS[bucket];
   const to = floorTo(now.getTime(), step).getTime() + step; // the current bucket is included
   const from = to - Math.round((days * DAY) / step) * step;
-  const f: Filters = { from: new Date(from), to: new Date(to), keyId: q.key, environment: q.environment };
+  const f: Filters = { from: new Date(from), to: new Date(to), keyId: q.key, customerId: q.customer, environment: q.environment };
   const db = getDb();
   const { table } = rollupFor(bucket);
   const where = rollupWhere(table, ctx, f);
   const [series, perKey, perEnv] = await Promise.all([
-    verificationAnalytics(ctx, { from: f.from, to: f.to, bucket, keyId: q.key, environment: q.environment }),
+    verificationAnalytics(ctx, { from: f.from, to: f.to, bucket, keyId: q.key, customerId: q.customer, environment: q.environment }),
     db
       .select({ keyId: table.keyId, code: table.code, n: sql<string>`sum(${table.count})` })
       .from(table)
@@ -223,4 +226,35 @@ export async function analyticsKeyOptions(ctx: OrgContext, selected?: string, li
     if (key) options.push(key);
   }
   return options;
+}
+
+/** The customers offered by the dashboard's customer filter: the org's first `limit` by name, plus `selected` when it is further down. */
+export async function analyticsCustomerOptions(ctx: OrgContext, selected?: string, limit = 500): Promise<{ id: string; name: string }[]> {
+  const db = getDb();
+  const options = await db.select({ id: customers.id, name: customers.name }).from(customers).where(eq(customers.organizationId, ctx.org.id)).orderBy(asc(customers.name)).limit(limit);
+  if (selected && !options.some((o) => o.id === selected)) {
+    const [customer] = await db
+      .select({ id: customers.id, name: customers.name })
+      .from(customers)
+      .where(and(eq(customers.organizationId, ctx.org.id), eq(customers.id, selected)));
+    if (customer) options.push(customer);
+  }
+  return options;
+}
+
+export type CustomerUsage = { last24h: { total: number; denied: number }; last30d: OrgAnalytics };
+
+/**
+ * A customer's usage for its page: verifications of its keys in the last 24 hours (hourly rollups)
+ * and the last 30 days by day with its busiest and most-denied keys (daily rollups). Counts follow
+ * the customer a key had when it was verified. The caller has checked that the customer is ctx.org's.
+ */
+export async function customerUsage(ctx: OrgContext, customerId: string, now = new Date()): Promise<CustomerUsage> {
+  const [day, last30d] = await Promise.all([
+    verificationAnalytics(ctx, { from: new Date(now.getTime() - DAY), to: now, bucket: "hour", customerId }),
+    orgAnalytics(ctx, { range: "30d", customer: customerId }, now, 5),
+  ]);
+  const total = day.reduce((n, r) => n + r.count, 0);
+  const denied = day.reduce((n, r) => n + (r.outcome === "VALID" ? 0 : r.count), 0);
+  return { last24h: { total, denied }, last30d };
 }

@@ -383,7 +383,12 @@ export type KeyUsageMinute = typeof keyUsageMinute.$inferSelect;
 export const keyUsageHour = pgTable(
   "key_usage_hour",
   { hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(), ...rollupColumns() },
-  (t) => [primaryKey({ columns: [t.keyId, t.hour, t.code] }), index("key_usage_hour_org_idx").on(t.organizationId, t.hour)],
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.hour, t.code] }),
+    index("key_usage_hour_org_idx").on(t.organizationId, t.hour),
+    // A customer's usage (its page, the customer filter) without reading the whole organization's.
+    index("key_usage_hour_customer_idx").on(t.customerId, t.hour).where(sql`${t.customerId} is not null`),
+  ],
 );
 export type KeyUsageHour = typeof keyUsageHour.$inferSelect;
 
@@ -391,7 +396,11 @@ export type KeyUsageHour = typeof keyUsageHour.$inferSelect;
 export const keyUsageDay = pgTable(
   "key_usage_day",
   { day: date("day", { mode: "string" }).notNull(), ...rollupColumns() },
-  (t) => [primaryKey({ columns: [t.keyId, t.day, t.code] }), index("key_usage_day_org_idx").on(t.organizationId, t.day)],
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.day, t.code] }),
+    index("key_usage_day_org_idx").on(t.organizationId, t.day),
+    index("key_usage_day_customer_idx").on(t.customerId, t.day).where(sql`${t.customerId} is not null`),
+  ],
 );
 export type KeyUsageDay = typeof keyUsageDay.$inferSelect;
 
