@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createKey } from "@/lib/keys/lifecycle";
 import { flushUsage, recordUsage } from "@/lib/verify/usage";
+import { verifyKey } from "@/lib/verify/verify";
+import { createCustomer } from "@/lib/customers/customers";
 import { makeTeam, uniq } from "@/test/factories";
 import { restRoute } from "@/lib/api/with-api-key";
 import type { Operation } from "@/lib/ops/operation";
@@ -122,6 +124,23 @@ describe("GET /api/v1/analytics/verifications", () => {
     expect(await get(reader.token, `?from=${new Date(now).toISOString()}&to=${new Date(now - HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "from" } });
     expect(await get(reader.token, `?granularity=minute&from=${new Date(now - 8 * 24 * HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "granularity" } });
     expect(await get(reader.token, `?keyId=%00`)).toMatchObject({ status: 400, body: { field: "keyId" } });
+  });
+
+  it("filters by customer, and names a bad customerId", async () => {
+    const { ctx } = await makeTeam();
+    const owner = await ctx("owner");
+    const acme = await createCustomer(owner, { externalId: `acme-${uniq()}`, name: "Acme" });
+    const k = await createKey(owner, { name: `acme ${uniq()}`, customerId: acme.id });
+    const plain = await createKey(owner, { name: `plain ${uniq()}` });
+    const reader = await createKey(owner, { name: `analytics ${uniq()}`, permissions: ["analytics:read"] });
+    for (let i = 0; i < 3; i++) await verifyKey({ request: { key: k.token }, clientIp: null });
+    await verifyKey({ request: { key: plain.token }, clientIp: null });
+    await flushUsage();
+    const total = (r: { body: { data?: { count: number }[] } }) => r.body.data!.reduce((n, x) => n + x.count, 0);
+    const all = await get(reader.token, "?granularity=minute");
+    expect([all.status, total(all)]).toEqual([200, 4]);
+    expect(total(await get(reader.token, `?granularity=minute&customerId=${acme.id}`))).toBe(3);
+    for (const bad of ["nope", "key_abc", "cus_%00", "cus_"]) expect(await get(reader.token, `?customerId=${bad}`)).toMatchObject({ status: 400, body: { field: "customerId" } });
   });
 
   it("a member's and a viewer's keys may hold analytics:read (every member reads the dashboard)", async () => {
