@@ -85,6 +85,22 @@ describe("verification analytics", () => {
     expect((await analyticsKeyOptions(await ctx("owner"), stg.id, 1)).map((k) => k.id)).toEqual(expect.arrayContaining([stg.id]));
   });
 
+  it("the 7-day view's key tables add whole days and the hours at either end, and agree with its chart", async () => {
+    const { ctx } = await makeTeam();
+    const owner = await ctx("owner");
+    const k = (await createKey(owner, { name: `spread ${uniq()}` })).key;
+    // A fixed "now" at 10:30 UTC: the 7-day view is 11:00 eight days ago … 11:00 today.
+    const now = Date.UTC(2026, 10, 20, 10, 30);
+    const at = (daysAgo: number, hour: number) => Date.UTC(2026, 10, 20 - daysAgo, hour, 15);
+    const inside = [at(7, 11), at(7, 23), at(5, 3), at(1, 0), at(0, 0), at(0, 10)]; // both edge days, whole days
+    const outside = [at(7, 10), at(8, 12)];
+    for (const atMs of [...inside, ...outside]) recordUsage({ keyId: k.id, organizationId: k.organizationId, environment: k.environment, atMs, code: "VALID", ip: null, method: null, path: null });
+    await flushUsage();
+    const a = await orgAnalytics(owner, { range: "7d" }, new Date(now));
+    const charted = a.series.reduce((n, b) => n + (b.counts.VALID ?? 0), 0);
+    expect([a.totals.total, charted, a.topKeys[0]?.total]).toEqual([inside.length, inside.length, inside.length]);
+  });
+
   it("refuses bad ranges naming the parameter", () => {
     const err = (q: Record<string, string>) => {
       const r = verificationAnalyticsQuerySchema.safeParse(q);

@@ -5,7 +5,7 @@
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { id } from "../primitives";
-import { apiKeys, customers, getDb, keyUsageDay, keyUsageHour, keyUsageMinute } from "../db";
+import { apiKeys, customers, getDb, keyUsageDay, keyUsageHour, keyUsageMinute, orgUsageDay, orgUsageHour, orgUsageMinute } from "../db";
 import type { OrgContext } from "../context";
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from "../keys/key-names";
 import { VERIFY_CODES } from "../verify/codes";
@@ -59,9 +59,10 @@ function floorTo(ms: number, step: number): Date {
   return new Date(ms - (((ms % step) + step) % step));
 }
 
-type Rollup = typeof keyUsageMinute | typeof keyUsageHour | typeof keyUsageDay;
+type KeyRollup = typeof keyUsageMinute | typeof keyUsageHour | typeof keyUsageDay;
+type Rollup = KeyRollup | typeof orgUsageMinute | typeof orgUsageHour | typeof orgUsageDay;
 
-/** Conditions on one rollup table: the org always, then the optional filters. */
+/** Conditions on one rollup table: the org always, then the optional filters (key and customer: per-key tables only). */
 function rollupWhere(table: Rollup, ctx: OrgContext, f: Filters): SQL {
   const range =
     "day" in table
@@ -72,18 +73,32 @@ function rollupWhere(table: Rollup, ctx: OrgContext, f: Filters): SQL {
   return and(
     eq(table.organizationId, ctx.org.id),
     range,
-    f.keyId ? eq(table.keyId, f.keyId) : undefined,
-    f.customerId ? eq(table.customerId, f.customerId) : undefined,
+    f.keyId && "keyId" in table ? eq(table.keyId, f.keyId) : undefined,
+    f.customerId && "customerId" in table ? eq(table.customerId, f.customerId) : undefined,
     f.environment ? eq(table.environment, f.environment) : undefined,
     f.outcome ? eq(table.code, f.outcome) : undefined,
   )!;
 }
 
-/** The smallest rollup that answers buckets of this size: minutes, hours, or days. */
-function rollupFor(bucket: Granularity) {
-  if (bucket === "minute") return { table: keyUsageMinute, time: keyUsageMinute.minute, iso: (v: Date | string) => new Date(v).toISOString() };
-  if (bucket === "hour") return { table: keyUsageHour, time: keyUsageHour.hour, iso: (v: Date | string) => new Date(v).toISOString() };
-  return { table: keyUsageDay, time: keyUsageDay.day, iso: (v: Date | string) => `${String(v).slice(0, 10)}T00:00:00.000Z` };
+const isoTime = (v: Date | string) => new Date(v).toISOString();
+const isoDay = (v: Date | string) => `${String(v).slice(0, 10)}T00:00:00.000Z`;
+
+/** The smallest per-key rollup that answers buckets of this size: minutes, hours, or days. */
+function keyRollupFor(bucket: Granularity) {
+  if (bucket === "minute") return { table: keyUsageMinute, time: keyUsageMinute.minute, iso: isoTime };
+  if (bucket === "hour") return { table: keyUsageHour, time: keyUsageHour.hour, iso: isoTime };
+  return { table: keyUsageDay, time: keyUsageDay.day, iso: isoDay };
+}
+
+/**
+ * The rollup for these filters: per organization (a few rows a bucket, however many keys) unless a
+ * key or a customer is asked for, which only the per-key rollups know.
+ */
+function rollupFor(bucket: Granularity, f: { keyId?: string; customerId?: string }) {
+  if (f.keyId || f.customerId) return keyRollupFor(bucket);
+  if (bucket === "minute") return { table: orgUsageMinute, time: orgUsageMinute.minute, iso: isoTime };
+  if (bucket === "hour") return { table: orgUsageHour, time: orgUsageHour.hour, iso: isoTime };
+  return { table: orgUsageDay, time: orgUsageDay.day, iso: isoDay };
 }
 
 /**
@@ -97,7 +112,7 @@ export async function verificationAnalytics(
 ): Promise<VerificationCount[]> {
   const step = BUCKET_MS[q.bucket];
   const f: Filters = { ...q, from: floorTo(q.from.getTime(), step), to: floorTo(q.to.getTime() + step - 1, step) };
-  const { table, time, iso } = rollupFor(q.bucket);
+  const { table, time, iso } = rollupFor(q.bucket, q);
   const rows = await getDb()
     .select({ time, outcome: table.code, count: sql<string>`sum(${table.count})` })
     .from(table)
@@ -143,20 +158,15 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
   const from = to - Math.round((days * DAY) / step) * step;
   const f: Filters = { from: new Date(from), to: new Date(to), keyId: q.key, customerId: q.customer, environment: q.environment };
   const db = getDb();
-  const { table } = rollupFor(bucket);
-  const where = rollupWhere(table, ctx, f);
+  const { table: envTable } = rollupFor(bucket, f);
   const [series, perKey, perEnv] = await Promise.all([
     verificationAnalytics(ctx, { from: f.from, to: f.to, bucket, keyId: q.key, customerId: q.customer, environment: q.environment }),
+    perKeyCounts(ctx, f),
     db
-      .select({ keyId: table.keyId, code: table.code, n: sql<string>`sum(${table.count})` })
-      .from(table)
-      .where(where)
-      .groupBy(table.keyId, table.code),
-    db
-      .select({ environment: table.environment, code: table.code, n: sql<string>`sum(${table.count})` })
-      .from(table)
-      .where(where)
-      .groupBy(table.environment, table.code),
+      .select({ environment: envTable.environment, code: envTable.code, n: sql<string>`sum(${envTable.count})` })
+      .from(envTable)
+      .where(rollupWhere(envTable, ctx, f))
+      .groupBy(envTable.environment, envTable.code),
   ]);
 
   const buckets = new Map<string, Record<string, number>>();
@@ -202,8 +212,8 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
     if (r.code !== "VALID") e.denied += Number(r.n);
     envs.set(r.environment, e);
   }
-  const total = [...keys.values()].reduce((n, k) => n + k.total, 0);
-  const denied = [...keys.values()].reduce((n, k) => n + k.denied, 0);
+  const total = [...envs.values()].reduce((n, e) => n + e.total, 0);
+  const denied = [...envs.values()].reduce((n, e) => n + e.denied, 0);
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
@@ -215,6 +225,28 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
     mostDenied: mostDenied.map(strip),
     environments: KEY_ENVIRONMENTS.map((e) => envs.get(e)).filter((e): e is NonNullable<typeof e> => !!e),
   };
+}
+
+/**
+ * Verifications per key and outcome over [from, to) (hour-aligned): whole UTC days from the daily
+ * rollup, the hours at either end from the hourly one — a 7-day view reads 6 days and 24 hours
+ * per key rather than 168 hours. Rows of one key and outcome may repeat (the caller adds them up).
+ */
+function perKeyCounts(ctx: OrgContext, f: Filters): Promise<{ keyId: string; code: string; n: string }[]> {
+  const firstDay = Math.ceil(f.from.getTime() / DAY) * DAY;
+  const lastDay = Math.floor(f.to.getTime() / DAY) * DAY;
+  const db = getDb();
+  const byKey = (table: KeyRollup, range: Filters) =>
+    db
+      .select({ keyId: table.keyId, code: table.code, n: sql<string>`sum(${table.count})` })
+      .from(table)
+      .where(rollupWhere(table, ctx, range))
+      .groupBy(table.keyId, table.code);
+  if (firstDay >= lastDay) return byKey(keyUsageHour, f);
+  const parts = [byKey(keyUsageDay, { ...f, from: new Date(firstDay), to: new Date(lastDay) })];
+  if (f.from.getTime() < firstDay) parts.push(byKey(keyUsageHour, { ...f, to: new Date(firstDay) }));
+  if (lastDay < f.to.getTime()) parts.push(byKey(keyUsageHour, { ...f, from: new Date(lastDay) }));
+  return Promise.all(parts).then((rows) => rows.flat());
 }
 
 /** The keys offered by the dashboard's key filter: the org's first `limit` by name, plus `selected` when it is further down. */

@@ -366,7 +366,7 @@ const rollupColumns = () => ({
   code: text("code").notNull(),
   organizationId: text("organization_id").notNull(),
   environment: keyEnvironmentEnum("environment").notNull(),
-  /** Reserved for keys scoped to customers (not yet built); always null today. */
+  /** The key's customer when it was verified (the newest write wins within a bucket); null: none. */
   customerId: text("customer_id"),
   count: bigint("count", { mode: "number" }).notNull(),
 });
@@ -403,6 +403,24 @@ export const keyUsageDay = pgTable(
   ],
 );
 export type KeyUsageDay = typeof keyUsageDay.$inferSelect;
+
+// The same counts per organization, environment and outcome (no key): an organization's chart, totals and
+// environment breakdown read a few rows per bucket however many keys it has.
+const orgRollupColumns = () => ({
+  organizationId: text("organization_id").notNull(),
+  environment: keyEnvironmentEnum("environment").notNull(),
+  code: text("code").notNull(),
+  count: bigint("count", { mode: "number" }).notNull(),
+});
+export const orgUsageMinute = pgTable("org_usage_minute", { minute: timestamp("minute", { withTimezone: true, mode: "date" }).notNull(), ...orgRollupColumns() }, (t) => [
+  primaryKey({ columns: [t.organizationId, t.minute, t.environment, t.code] }),
+]);
+export const orgUsageHour = pgTable("org_usage_hour", { hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(), ...orgRollupColumns() }, (t) => [
+  primaryKey({ columns: [t.organizationId, t.hour, t.environment, t.code] }),
+]);
+export const orgUsageDay = pgTable("org_usage_day", { day: date("day", { mode: "string" }).notNull(), ...orgRollupColumns() }, (t) => [
+  primaryKey({ columns: [t.organizationId, t.day, t.environment, t.code] }),
+]);
 
 /** Per key and UTC day: how many verifications named each permission, and the last one (least privilege). */
 export const keyPermissionUsageDay = pgTable(

@@ -64,7 +64,8 @@ export function rollupParams(batch: readonly RollupEntry[]): [minutes: string, p
   return [JSON.stringify(minuteRows), JSON.stringify(permissionRows)];
 }
 
-// One statement, four upserts that add. A row's customer is the key's as last written: a key moved to
+// One statement, seven upserts that add (per key: minutes, hours, days; per organization × environment:
+// the same three; permissions). A row's customer is the key's as last written: a key moved to
 // another customer takes the current minute, hour and day with it (a key's customer rarely changes;
 // being part of the primary key would cost every upsert for that). Only permissions the key holds are counted: a request may
 // name anything, and a public key's token is no secret, so names it does not hold would let anyone
@@ -86,6 +87,18 @@ const PARTS = [
   insert into key_usage_day as u (day, key_id, code, organization_id, environment, customer_id, count)
   select (m at time zone 'UTC')::date as d, k, c, max(o), max(e), max(v.u), sum(n) from v group by k, d, c order by k, d, c
   on conflict (key_id, day, code) do update set count = u.count + excluded.count, customer_id = excluded.customer_id
+), org_minutes as (
+  insert into org_usage_minute as u (minute, organization_id, environment, code, count)
+  select m, o, e, c, sum(n) from v group by o, m, e, c order by o, m, e, c
+  on conflict (organization_id, minute, environment, code) do update set count = u.count + excluded.count
+), org_hours as (
+  insert into org_usage_hour as u (hour, organization_id, environment, code, count)
+  select date_trunc('hour', m, 'UTC') as h, o, e, c, sum(n) from v group by o, h, e, c order by o, h, e, c
+  on conflict (organization_id, hour, environment, code) do update set count = u.count + excluded.count
+), org_days as (
+  insert into org_usage_day as u (day, organization_id, environment, code, count)
+  select (m at time zone 'UTC')::date as d, o, e, c, sum(n) from v group by o, d, e, c order by o, d, e, c
+  on conflict (organization_id, day, environment, code) do update set count = u.count + excluded.count
 ), permissions as (
   insert into key_permission_usage_day as u (key_id, day, permission, organization_id, count, last_used_at)
   select p.k, p.d, p.p, p.o, p.n, p.at from jsonb_to_recordset(`,

@@ -3,7 +3,8 @@
 // 1,000 of which have 20,000,000 request-log rows over 90 days between them (one hot key with a
 // quarter of them), loaded in bulk (INSERT … SELECT generate_series, a few days at a time) together
 // with the rollups the usage writer would have written for them (the same tables, buckets and
-// columns, aggregated from the loaded rows). Then p50/p95 of repeated runs of the real functions the
+// columns — per key with its organization, environment and customer, and per organization —
+// aggregated from the loaded rows). Then p50/p95 of repeated runs of the real functions the
 // pages and the API call, the time the real retention job takes to drop one day's partition, and the
 // usage writer's rate with rollups on, through its real path (recordUsage + flush). Not a test: it
 // prints figures for the README. Options (defaults in brackets):
@@ -182,6 +183,11 @@ try {
     await tx.unsafe(`
       insert into key_usage_day (day, key_id, code, organization_id, environment, customer_id, count)
       select (hour at time zone 'UTC')::date, key_id, code, organization_id, environment, customer_id, sum(count) from key_usage_hour group by 1, 2, 3, 4, 5, 6`);
+    // The per-organization rollups beside them (the writer's org_usage_* upserts).
+    for (const unit of ["minute", "hour", "day"])
+      await tx.unsafe(`
+        insert into org_usage_${unit} (${unit}, organization_id, environment, code, count)
+        select ${unit}, organization_id, environment, code, sum(count) from key_usage_${unit} group by 1, 2, 3, 4`);
     // One verification of the hot key in three named keys:read (the permission panel).
     await tx.unsafe(`
       insert into key_permission_usage_day (key_id, day, permission, organization_id, count, last_used_at)
