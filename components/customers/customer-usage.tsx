@@ -13,7 +13,7 @@ export function CustomerUsage({ usage, analyticsHref, keyHref }: { usage: Custom
     { label: "Last 30 days", total: month.totals.total, denied: month.totals.denied },
   ];
   return (
-    <Card className="mt-6">
+    <Card className="mt-6" aria-label="Customer usage">
       <CardHeader
         title="Usage"
         description="Verifications of this customer's keys (counted for the customer a key had when it was verified). Days are UTC."
