@@ -161,7 +161,9 @@ try {
   log(`raw log indexed (${elapsed()})`);
 
   // The rollups the writer would have written beside them: per minute with the key's organization,
-  // environment and customer (lib/verify/usage-rollups.ts), hours and days from the minutes.
+  // environment and customer (lib/verify/usage-rollups.ts), hours and days from the minutes. Rows go
+  // in time order, as the writer adds them: a bulk load in hash order would scatter one hour's rows
+  // over the whole table, which the writer never does (that alone made the 24 h queries 5x slower).
   await sql.begin(async (tx) => {
     await tx.unsafe(`set local work_mem = '256MB'`);
     await tx.unsafe(`set local synchronous_commit = off`);
@@ -174,20 +176,20 @@ try {
         select date_trunc('minute', l.at, 'UTC'), l.key_id, l.code, l.organization_id, k.environment, k.customer_id, count(*)
         from key_request_log l join api_key k on k.id = l.key_id
         where l.at >= date_trunc('minute', ${from}, 'UTC') and l.at < ${d + CHUNK_DAYS >= DAYS + 1 ? "'infinity'" : `date_trunc('minute', ${to}, 'UTC')`}
-        group by 1, 2, 3, 4, 5, 6`);
+        group by 1, 2, 3, 4, 5, 6 order by 1`);
       log(`minute rollups: days ${d}–${Math.min(DAYS + 1, d + CHUNK_DAYS)} (${elapsed()})`);
     }
     await tx.unsafe(`
       insert into key_usage_hour (hour, key_id, code, organization_id, environment, customer_id, count)
-      select date_trunc('hour', minute, 'UTC'), key_id, code, organization_id, environment, customer_id, sum(count) from key_usage_minute group by 1, 2, 3, 4, 5, 6`);
+      select date_trunc('hour', minute, 'UTC'), key_id, code, organization_id, environment, customer_id, sum(count) from key_usage_minute group by 1, 2, 3, 4, 5, 6 order by 1`);
     await tx.unsafe(`
       insert into key_usage_day (day, key_id, code, organization_id, environment, customer_id, count)
-      select (hour at time zone 'UTC')::date, key_id, code, organization_id, environment, customer_id, sum(count) from key_usage_hour group by 1, 2, 3, 4, 5, 6`);
+      select (hour at time zone 'UTC')::date, key_id, code, organization_id, environment, customer_id, sum(count) from key_usage_hour group by 1, 2, 3, 4, 5, 6 order by 1`);
     // The per-organization rollups beside them (the writer's org_usage_* upserts).
     for (const unit of ["minute", "hour", "day"])
       await tx.unsafe(`
         insert into org_usage_${unit} (${unit}, organization_id, environment, code, count)
-        select ${unit}, organization_id, environment, code, sum(count) from key_usage_${unit} group by 1, 2, 3, 4`);
+        select ${unit}, organization_id, environment, code, sum(count) from key_usage_${unit} group by 1, 2, 3, 4 order by 1`);
     // One verification of the hot key in three named keys:read (the permission panel).
     await tx.unsafe(`
       insert into key_permission_usage_day (key_id, day, permission, organization_id, count, last_used_at)
