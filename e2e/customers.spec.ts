@@ -54,7 +54,25 @@ test("customers: add, scope a key with credits, verify until the credits run out
   // The customer page lists the key; deleting is refused and says why.
   await page.goto(customerUrl);
   await expect(page.getByText("0 credits left")).toBeVisible();
-  await expect(page.getByRole("link", { name: "Acme integration" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Acme integration" }).first()).toBeVisible();
+  // Its usage, from the rollups (the request-log batch is written within a second or so).
+  const usage = page.getByRole("region", { name: "Customer usage" });
+  await expect(async () => {
+    await page.reload();
+    await expect(usage.getByText("Last 24 hours").locator("..")).toContainText("3", { timeout: 500 });
+  }).toPass({ timeout: 15_000, intervals: [500, 1000] });
+  await expect(usage.getByText("1 denied").first()).toBeVisible();
+  await expect(usage.getByRole("list", { name: "Busiest keys" })).toContainText("Acme integration");
+  // The same counts on the analytics page, filtered by the customer (in the URL).
+  await usage.getByRole("link", { name: "Open in analytics" }).click();
+  await expect(page).toHaveURL(/analytics\?range=30d&customer=cus_/);
+  await expect(page.getByRole("combobox", { name: "Customer" })).toHaveValue(/^cus_/);
+  await expect(page.getByRole("table", { name: "Top keys" }).getByRole("row", { name: /Acme integration/ })).toContainText("3");
+  await page.getByRole("combobox", { name: "Customer" }).selectOption("");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).not.toHaveURL(/customer=cus_/);
+  await expect(page.getByRole("combobox", { name: "Customer" })).toHaveValue("");
+  await page.goto(customerUrl);
   await page.getByRole("button", { name: "Delete customer" }).click();
   await expect(page.getByRole("alertdialog")).toContainText("1 key is scoped to this customer");
   await page.getByRole("alertdialog").getByRole("button", { name: "Delete customer" }).click();

@@ -74,6 +74,10 @@ try {
   await sql.unsafe(`
     insert into key_usage_day (day, key_id, code, organization_id, environment, count)
     select (hour at time zone 'UTC')::date, key_id, code, organization_id, environment, sum(count) from key_usage_hour group by 1, 2, 3, 4, 5`);
+  for (const unit of ["minute", "hour", "day"])
+    await sql.unsafe(`
+    insert into org_usage_${unit} (${unit}, organization_id, environment, code, count)
+    select ${unit}, organization_id, environment, code, sum(count) from key_usage_${unit} group by 1, 2, 3, 4`);
   // One verification in three named keys:read.
   await sql.unsafe(`
     insert into key_permission_usage_day (key_id, day, permission, organization_id, count, last_used_at)

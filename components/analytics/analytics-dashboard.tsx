@@ -21,17 +21,32 @@ function chartPoints(a: OrgAnalytics, range: AnalyticsRange) {
   });
 }
 
-export function AnalyticsDashboard({ base, query, data, keyOptions }: { base: string; query: AnalyticsPageQuery; data: OrgAnalytics; keyOptions: { id: string; name: string }[] }) {
+export function AnalyticsDashboard({
+  base,
+  query,
+  data,
+  keyOptions,
+  customerOptions = [],
+}: {
+  base: string;
+  query: AnalyticsPageQuery;
+  data: OrgAnalytics;
+  keyOptions: { id: string; name: string }[];
+  /** The organization's customers (the filter is shown when it has any). */
+  customerOptions?: { id: string; name: string }[];
+}) {
   const href = (p: Partial<AnalyticsPageQuery>) => {
     const merged = { ...query, ...p };
     const q = new URLSearchParams();
     if (merged.range !== "7d") q.set("range", merged.range);
     if (merged.key) q.set("key", merged.key);
     if (merged.environment) q.set("environment", merged.environment);
+    if (merged.customer) q.set("customer", merged.customer);
     const s = q.toString();
     return `${base}${s ? `?${s}` : ""}`;
   };
-  const filtered = !!(query.key || query.environment);
+  const filtered = !!(query.key || query.environment || query.customer);
+  const cleared = { key: undefined, environment: undefined, customer: undefined };
   const keyHref = (id: string) => `${base.replace(/\/analytics$/, "/api-keys")}/${id}`;
   return (
     <div className="space-y-6">
@@ -49,7 +64,7 @@ export function AnalyticsDashboard({ base, query, data, keyOptions }: { base: st
           ))}
         </nav>
         {/* Keyed by the URL's state: the selects are uncontrolled, and a client navigation keeps the DOM. */}
-        <form key={`${query.range}|${query.key}|${query.environment}`} method="get" action={base} className="flex flex-wrap items-end gap-2" aria-label="Filters">
+        <form key={`${query.range}|${query.key}|${query.environment}|${query.customer}`} method="get" action={base} className="flex flex-wrap items-end gap-2" aria-label="Filters">
           {query.range !== "7d" && <input type="hidden" name="range" value={query.range} />}
           <label className="text-sm">
             <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">Key</span>
@@ -62,6 +77,19 @@ export function AnalyticsDashboard({ base, query, data, keyOptions }: { base: st
               ))}
             </select>
           </label>
+          {customerOptions.length > 0 && (
+            <label className="text-sm">
+              <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">Customer</span>
+              <select name="customer" defaultValue={query.customer ?? ""} className="h-9 w-44 max-w-full rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+                <option value="">All customers</option>
+                {customerOptions.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label className="text-sm">
             <span className="mb-1 block text-xs font-medium text-zinc-500 dark:text-zinc-400">Environment</span>
             <select name="environment" defaultValue={query.environment ?? ""} className="h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
@@ -75,7 +103,7 @@ export function AnalyticsDashboard({ base, query, data, keyOptions }: { base: st
           </label>
           <button className="h-9 rounded-md border border-zinc-300 px-3 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">Apply</button>
           {filtered && (
-            <Link href={href({ key: undefined, environment: undefined })} className="h-9 px-2 text-sm leading-9 font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+            <Link href={href(cleared)} className="h-9 px-2 text-sm leading-9 font-medium text-indigo-600 hover:underline dark:text-indigo-400">
               Clear
             </Link>
           )}
@@ -94,7 +122,7 @@ export function AnalyticsDashboard({ base, query, data, keyOptions }: { base: st
             </p>
             <div className="mt-4 flex gap-4 text-sm font-medium">
               {filtered ? (
-                <Link href={href({ key: undefined, environment: undefined })} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                <Link href={href(cleared)} className="text-indigo-600 hover:underline dark:text-indigo-400">
                   Clear filters
                 </Link>
               ) : (

@@ -14,7 +14,7 @@ export const verificationCountsSchema = z.object({
 export const verificationAnalyticsOp = operation({
   name: "getVerificationAnalytics",
   summary: "Verifications by time bucket and outcome",
-  description: "Counts from the per-minute/hour/day rollups (never raw rows), filtered by key, environment and outcome. `from` defaults to 24 h before `to` (default now); at most 400 days, minute buckets at most 7 days.",
+  description: "Counts from the per-minute/hour/day rollups (never raw rows), filtered by key, customer, environment and outcome. `from` defaults to 24 h before `to` (default now); at most 400 days, minute buckets at most 7 days.",
   permission: "analytics:read",
   input: { query: verificationAnalyticsParams },
   handler: async (ctx, { query }) => {

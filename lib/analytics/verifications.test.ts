@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createKey } from "@/lib/keys/lifecycle";
 import { flushUsage, recordUsage } from "@/lib/verify/usage";
+import { verifyKey } from "@/lib/verify/verify";
+import { createCustomer } from "@/lib/customers/customers";
 import { makeTeam, uniq } from "@/test/factories";
 import { restRoute } from "@/lib/api/with-api-key";
 import type { Operation } from "@/lib/ops/operation";
@@ -83,6 +85,22 @@ describe("verification analytics", () => {
     expect((await analyticsKeyOptions(await ctx("owner"), stg.id, 1)).map((k) => k.id)).toEqual(expect.arrayContaining([stg.id]));
   });
 
+  it("the 7-day view's key tables add whole days and the hours at either end, and agree with its chart", async () => {
+    const { ctx } = await makeTeam();
+    const owner = await ctx("owner");
+    const k = (await createKey(owner, { name: `spread ${uniq()}` })).key;
+    // A fixed "now" at 10:30 UTC: the 7-day view is 11:00 eight days ago … 11:00 today.
+    const now = Date.UTC(2026, 10, 20, 10, 30);
+    const at = (daysAgo: number, hour: number) => Date.UTC(2026, 10, 20 - daysAgo, hour, 15);
+    const inside = [at(7, 11), at(7, 23), at(5, 3), at(1, 0), at(0, 0), at(0, 10)]; // both edge days, whole days
+    const outside = [at(7, 10), at(8, 12)];
+    for (const atMs of [...inside, ...outside]) recordUsage({ keyId: k.id, organizationId: k.organizationId, environment: k.environment, atMs, code: "VALID", ip: null, method: null, path: null });
+    await flushUsage();
+    const a = await orgAnalytics(owner, { range: "7d" }, new Date(now));
+    const charted = a.series.reduce((n, b) => n + (b.counts.VALID ?? 0), 0);
+    expect([a.totals.total, charted, a.topKeys[0]?.total]).toEqual([inside.length, inside.length, inside.length]);
+  });
+
   it("refuses bad ranges naming the parameter", () => {
     const err = (q: Record<string, string>) => {
       const r = verificationAnalyticsQuerySchema.safeParse(q);
@@ -122,6 +140,23 @@ describe("GET /api/v1/analytics/verifications", () => {
     expect(await get(reader.token, `?from=${new Date(now).toISOString()}&to=${new Date(now - HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "from" } });
     expect(await get(reader.token, `?granularity=minute&from=${new Date(now - 8 * 24 * HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "granularity" } });
     expect(await get(reader.token, `?keyId=%00`)).toMatchObject({ status: 400, body: { field: "keyId" } });
+  });
+
+  it("filters by customer, and names a bad customerId", async () => {
+    const { ctx } = await makeTeam();
+    const owner = await ctx("owner");
+    const acme = await createCustomer(owner, { externalId: `acme-${uniq()}`, name: "Acme" });
+    const k = await createKey(owner, { name: `acme ${uniq()}`, customerId: acme.id });
+    const plain = await createKey(owner, { name: `plain ${uniq()}` });
+    const reader = await createKey(owner, { name: `analytics ${uniq()}`, permissions: ["analytics:read"] });
+    for (let i = 0; i < 3; i++) await verifyKey({ request: { key: k.token }, clientIp: null });
+    await verifyKey({ request: { key: plain.token }, clientIp: null });
+    await flushUsage();
+    const total = (r: { body: { data?: { count: number }[] } }) => r.body.data!.reduce((n, x) => n + x.count, 0);
+    const all = await get(reader.token, "?granularity=minute");
+    expect([all.status, total(all)]).toEqual([200, 4]);
+    expect(total(await get(reader.token, `?granularity=minute&customerId=${acme.id}`))).toBe(3);
+    for (const bad of ["nope", "key_abc", "cus_%00", "cus_"]) expect(await get(reader.token, `?customerId=${bad}`)).toMatchObject({ status: 400, body: { field: "customerId" } });
   });
 
   it("a member's and a viewer's keys may hold analytics:read (every member reads the dashboard)", async () => {

@@ -5,7 +5,7 @@
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { id } from "../primitives";
-import { apiKeys, getDb, keyUsageDay, keyUsageHour, keyUsageMinute } from "../db";
+import { apiKeys, customers, getDb, keyUsageDay, keyUsageHour, keyUsageMinute, orgUsageDay, orgUsageHour, orgUsageMinute } from "../db";
 import type { OrgContext } from "../context";
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from "../keys/key-names";
 import { VERIFY_CODES } from "../verify/codes";
@@ -34,6 +34,7 @@ export const verificationAnalyticsParams = z.object({
   to: z.iso.datetime({ offset: true, error: "to must be an ISO 8601 date-time" }).optional(),
   granularity: z.enum(GRANULARITIES, { error: "granularity must be minute, hour or day" }).default("hour"),
   keyId: id("key").optional(),
+  customerId: id("cus").optional(),
   environment: z.enum(KEY_ENVIRONMENTS, { error: `environment must be one of ${KEY_ENVIRONMENTS.join(", ")}` }).optional(),
   outcome: z.enum(VERIFY_CODES, { error: "outcome must be a verification code such as VALID or RATE_LIMITED" }).optional(),
 });
@@ -46,21 +47,22 @@ export const verificationAnalyticsQuerySchema = verificationAnalyticsParams
     else if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) ctx.addIssue({ code: "custom", path: ["from"], message: `from and to may be at most ${MAX_RANGE_DAYS} days apart` });
     else if (q.granularity === "minute" && to.getTime() - from.getTime() > MAX_MINUTE_RANGE_DAYS * DAY)
       ctx.addIssue({ code: "custom", path: ["granularity"], message: `minute granularity covers at most ${MAX_MINUTE_RANGE_DAYS} days; use hour or day` });
-    return { from, to, bucket: q.granularity, keyId: q.keyId, environment: q.environment, outcome: q.outcome };
+    return { from, to, bucket: q.granularity, keyId: q.keyId, customerId: q.customerId, environment: q.environment, outcome: q.outcome };
   });
 export type VerificationAnalyticsQuery = z.output<typeof verificationAnalyticsQuerySchema>;
 
 export type VerificationCount = { time: string; outcome: string; count: number };
 
-type Filters = { from: Date; to: Date; keyId?: string; environment?: KeyEnvironment; outcome?: string };
+type Filters = { from: Date; to: Date; keyId?: string; customerId?: string; environment?: KeyEnvironment; outcome?: string };
 
 function floorTo(ms: number, step: number): Date {
   return new Date(ms - (((ms % step) + step) % step));
 }
 
-type Rollup = typeof keyUsageMinute | typeof keyUsageHour | typeof keyUsageDay;
+type KeyRollup = typeof keyUsageMinute | typeof keyUsageHour | typeof keyUsageDay;
+type Rollup = KeyRollup | typeof orgUsageMinute | typeof orgUsageHour | typeof orgUsageDay;
 
-/** Conditions on one rollup table: the org always, then the optional filters. */
+/** Conditions on one rollup table: the org always, then the optional filters (key and customer: per-key tables only). */
 function rollupWhere(table: Rollup, ctx: OrgContext, f: Filters): SQL {
   const range =
     "day" in table
@@ -71,17 +73,32 @@ function rollupWhere(table: Rollup, ctx: OrgContext, f: Filters): SQL {
   return and(
     eq(table.organizationId, ctx.org.id),
     range,
-    f.keyId ? eq(table.keyId, f.keyId) : undefined,
+    f.keyId && "keyId" in table ? eq(table.keyId, f.keyId) : undefined,
+    f.customerId && "customerId" in table ? eq(table.customerId, f.customerId) : undefined,
     f.environment ? eq(table.environment, f.environment) : undefined,
     f.outcome ? eq(table.code, f.outcome) : undefined,
   )!;
 }
 
-/** The smallest rollup that answers buckets of this size: minutes, hours, or days. */
-function rollupFor(bucket: Granularity) {
-  if (bucket === "minute") return { table: keyUsageMinute, time: keyUsageMinute.minute, iso: (v: Date | string) => new Date(v).toISOString() };
-  if (bucket === "hour") return { table: keyUsageHour, time: keyUsageHour.hour, iso: (v: Date | string) => new Date(v).toISOString() };
-  return { table: keyUsageDay, time: keyUsageDay.day, iso: (v: Date | string) => `${String(v).slice(0, 10)}T00:00:00.000Z` };
+const isoTime = (v: Date | string) => new Date(v).toISOString();
+const isoDay = (v: Date | string) => `${String(v).slice(0, 10)}T00:00:00.000Z`;
+
+/** The smallest per-key rollup that answers buckets of this size: minutes, hours, or days. */
+function keyRollupFor(bucket: Granularity) {
+  if (bucket === "minute") return { table: keyUsageMinute, time: keyUsageMinute.minute, iso: isoTime };
+  if (bucket === "hour") return { table: keyUsageHour, time: keyUsageHour.hour, iso: isoTime };
+  return { table: keyUsageDay, time: keyUsageDay.day, iso: isoDay };
+}
+
+/**
+ * The rollup for these filters: per organization (a few rows a bucket, however many keys) unless a
+ * key or a customer is asked for, which only the per-key rollups know.
+ */
+function rollupFor(bucket: Granularity, f: { keyId?: string; customerId?: string }) {
+  if (f.keyId || f.customerId) return keyRollupFor(bucket);
+  if (bucket === "minute") return { table: orgUsageMinute, time: orgUsageMinute.minute, iso: isoTime };
+  if (bucket === "hour") return { table: orgUsageHour, time: orgUsageHour.hour, iso: isoTime };
+  return { table: orgUsageDay, time: orgUsageDay.day, iso: isoDay };
 }
 
 /**
@@ -91,11 +108,11 @@ function rollupFor(bucket: Granularity) {
  */
 export async function verificationAnalytics(
   ctx: OrgContext,
-  q: { from: Date; to: Date; bucket: Granularity; keyId?: string; environment?: KeyEnvironment; outcome?: string },
+  q: { from: Date; to: Date; bucket: Granularity; keyId?: string; customerId?: string; environment?: KeyEnvironment; outcome?: string },
 ): Promise<VerificationCount[]> {
   const step = BUCKET_MS[q.bucket];
   const f: Filters = { ...q, from: floorTo(q.from.getTime(), step), to: floorTo(q.to.getTime() + step - 1, step) };
-  const { table, time, iso } = rollupFor(q.bucket);
+  const { table, time, iso } = rollupFor(q.bucket, q);
   const rows = await getDb()
     .select({ time, outcome: table.code, count: sql<string>`sum(${table.count})` })
     .from(table)
@@ -115,6 +132,7 @@ export const analyticsPageQuerySchema = z.object({
   range: z.enum(Object.keys(ANALYTICS_RANGES) as [AnalyticsRange, ...AnalyticsRange[]]).default("7d"),
   key: id("key").optional(),
   environment: z.enum(KEY_ENVIRONMENTS).optional(),
+  customer: id("cus").optional(),
 });
 export type AnalyticsPageQuery = z.infer<typeof analyticsPageQuerySchema>;
 
@@ -138,22 +156,17 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
   const step = BUCKET_MS[bucket];
   const to = floorTo(now.getTime(), step).getTime() + step; // the current bucket is included
   const from = to - Math.round((days * DAY) / step) * step;
-  const f: Filters = { from: new Date(from), to: new Date(to), keyId: q.key, environment: q.environment };
+  const f: Filters = { from: new Date(from), to: new Date(to), keyId: q.key, customerId: q.customer, environment: q.environment };
   const db = getDb();
-  const { table } = rollupFor(bucket);
-  const where = rollupWhere(table, ctx, f);
+  const { table: envTable } = rollupFor(bucket, f);
   const [series, perKey, perEnv] = await Promise.all([
-    verificationAnalytics(ctx, { from: f.from, to: f.to, bucket, keyId: q.key, environment: q.environment }),
+    verificationAnalytics(ctx, { from: f.from, to: f.to, bucket, keyId: q.key, customerId: q.customer, environment: q.environment }),
+    perKeyCounts(ctx, f),
     db
-      .select({ keyId: table.keyId, code: table.code, n: sql<string>`sum(${table.count})` })
-      .from(table)
-      .where(where)
-      .groupBy(table.keyId, table.code),
-    db
-      .select({ environment: table.environment, code: table.code, n: sql<string>`sum(${table.count})` })
-      .from(table)
-      .where(where)
-      .groupBy(table.environment, table.code),
+      .select({ environment: envTable.environment, code: envTable.code, n: sql<string>`sum(${envTable.count})` })
+      .from(envTable)
+      .where(rollupWhere(envTable, ctx, f))
+      .groupBy(envTable.environment, envTable.code),
   ]);
 
   const buckets = new Map<string, Record<string, number>>();
@@ -199,8 +212,8 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
     if (r.code !== "VALID") e.denied += Number(r.n);
     envs.set(r.environment, e);
   }
-  const total = [...keys.values()].reduce((n, k) => n + k.total, 0);
-  const denied = [...keys.values()].reduce((n, k) => n + k.denied, 0);
+  const total = [...envs.values()].reduce((n, e) => n + e.total, 0);
+  const denied = [...envs.values()].reduce((n, e) => n + e.denied, 0);
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
@@ -214,6 +227,28 @@ export async function orgAnalytics(ctx: OrgContext, q: AnalyticsPageQuery, now =
   };
 }
 
+/**
+ * Verifications per key and outcome over [from, to) (hour-aligned): whole UTC days from the daily
+ * rollup, the hours at either end from the hourly one — a 7-day view reads 6 days and 24 hours
+ * per key rather than 168 hours. Rows of one key and outcome may repeat (the caller adds them up).
+ */
+function perKeyCounts(ctx: OrgContext, f: Filters): Promise<{ keyId: string; code: string; n: string }[]> {
+  const firstDay = Math.ceil(f.from.getTime() / DAY) * DAY;
+  const lastDay = Math.floor(f.to.getTime() / DAY) * DAY;
+  const db = getDb();
+  const byKey = (table: KeyRollup, range: Filters) =>
+    db
+      .select({ keyId: table.keyId, code: table.code, n: sql<string>`sum(${table.count})` })
+      .from(table)
+      .where(rollupWhere(table, ctx, range))
+      .groupBy(table.keyId, table.code);
+  if (firstDay >= lastDay) return byKey(keyUsageHour, f);
+  const parts = [byKey(keyUsageDay, { ...f, from: new Date(firstDay), to: new Date(lastDay) })];
+  if (f.from.getTime() < firstDay) parts.push(byKey(keyUsageHour, { ...f, to: new Date(firstDay) }));
+  if (lastDay < f.to.getTime()) parts.push(byKey(keyUsageHour, { ...f, from: new Date(lastDay) }));
+  return Promise.all(parts).then((rows) => rows.flat());
+}
+
 /** The keys offered by the dashboard's key filter: the org's first `limit` by name, plus `selected` when it is further down. */
 export async function analyticsKeyOptions(ctx: OrgContext, selected?: string, limit = 500): Promise<{ id: string; name: string }[]> {
   const db = getDb();
@@ -223,4 +258,35 @@ export async function analyticsKeyOptions(ctx: OrgContext, selected?: string, li
     if (key) options.push(key);
   }
   return options;
+}
+
+/** The customers offered by the dashboard's customer filter: the org's first `limit` by name, plus `selected` when it is further down. */
+export async function analyticsCustomerOptions(ctx: OrgContext, selected?: string, limit = 500): Promise<{ id: string; name: string }[]> {
+  const db = getDb();
+  const options = await db.select({ id: customers.id, name: customers.name }).from(customers).where(eq(customers.organizationId, ctx.org.id)).orderBy(asc(customers.name)).limit(limit);
+  if (selected && !options.some((o) => o.id === selected)) {
+    const [customer] = await db
+      .select({ id: customers.id, name: customers.name })
+      .from(customers)
+      .where(and(eq(customers.organizationId, ctx.org.id), eq(customers.id, selected)));
+    if (customer) options.push(customer);
+  }
+  return options;
+}
+
+export type CustomerUsage = { last24h: { total: number; denied: number }; last30d: OrgAnalytics };
+
+/**
+ * A customer's usage for its page: verifications of its keys in the last 24 hours (hourly rollups)
+ * and the last 30 days by day with its busiest and most-denied keys (daily rollups). Counts follow
+ * the customer a key had when it was verified. The caller has checked that the customer is ctx.org's.
+ */
+export async function customerUsage(ctx: OrgContext, customerId: string, now = new Date()): Promise<CustomerUsage> {
+  const [day, last30d] = await Promise.all([
+    verificationAnalytics(ctx, { from: new Date(now.getTime() - DAY), to: now, bucket: "hour", customerId }),
+    orgAnalytics(ctx, { range: "30d", customer: customerId }, now, 5),
+  ]);
+  const total = day.reduce((n, r) => n + r.count, 0);
+  const denied = day.reduce((n, r) => n + (r.outcome === "VALID" ? 0 : r.count), 0);
+  return { last24h: { total, denied }, last30d };
 }

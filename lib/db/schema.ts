@@ -369,7 +369,7 @@ const rollupColumns = () => ({
   code: text("code").notNull(),
   organizationId: text("organization_id").notNull(),
   environment: keyEnvironmentEnum("environment").notNull(),
-  /** Reserved for keys scoped to customers (not yet built); always null today. */
+  /** The key's customer when it was verified (the newest write wins within a bucket); null: none. */
   customerId: text("customer_id"),
   count: bigint("count", { mode: "number" }).notNull(),
 });
@@ -386,7 +386,12 @@ export type KeyUsageMinute = typeof keyUsageMinute.$inferSelect;
 export const keyUsageHour = pgTable(
   "key_usage_hour",
   { hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(), ...rollupColumns() },
-  (t) => [primaryKey({ columns: [t.keyId, t.hour, t.code] }), index("key_usage_hour_org_idx").on(t.organizationId, t.hour)],
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.hour, t.code] }),
+    index("key_usage_hour_org_idx").on(t.organizationId, t.hour),
+    // A customer's usage (its page, the customer filter) without reading the whole organization's.
+    index("key_usage_hour_customer_idx").on(t.customerId, t.hour).where(sql`${t.customerId} is not null`),
+  ],
 );
 export type KeyUsageHour = typeof keyUsageHour.$inferSelect;
 
@@ -394,9 +399,31 @@ export type KeyUsageHour = typeof keyUsageHour.$inferSelect;
 export const keyUsageDay = pgTable(
   "key_usage_day",
   { day: date("day", { mode: "string" }).notNull(), ...rollupColumns() },
-  (t) => [primaryKey({ columns: [t.keyId, t.day, t.code] }), index("key_usage_day_org_idx").on(t.organizationId, t.day)],
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.day, t.code] }),
+    index("key_usage_day_org_idx").on(t.organizationId, t.day),
+    index("key_usage_day_customer_idx").on(t.customerId, t.day).where(sql`${t.customerId} is not null`),
+  ],
 );
 export type KeyUsageDay = typeof keyUsageDay.$inferSelect;
+
+// The same counts per organization, environment and outcome (no key): an organization's chart, totals and
+// environment breakdown read a few rows per bucket however many keys it has.
+const orgRollupColumns = () => ({
+  organizationId: text("organization_id").notNull(),
+  environment: keyEnvironmentEnum("environment").notNull(),
+  code: text("code").notNull(),
+  count: bigint("count", { mode: "number" }).notNull(),
+});
+export const orgUsageMinute = pgTable("org_usage_minute", { minute: timestamp("minute", { withTimezone: true, mode: "date" }).notNull(), ...orgRollupColumns() }, (t) => [
+  primaryKey({ columns: [t.organizationId, t.minute, t.environment, t.code] }),
+]);
+export const orgUsageHour = pgTable("org_usage_hour", { hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(), ...orgRollupColumns() }, (t) => [
+  primaryKey({ columns: [t.organizationId, t.hour, t.environment, t.code] }),
+]);
+export const orgUsageDay = pgTable("org_usage_day", { day: date("day", { mode: "string" }).notNull(), ...orgRollupColumns() }, (t) => [
+  primaryKey({ columns: [t.organizationId, t.day, t.environment, t.code] }),
+]);
 
 /** Per key and UTC day: how many verifications named each permission, and the last one (least privilege). */
 export const keyPermissionUsageDay = pgTable(

@@ -17,6 +17,8 @@ export type KeyRecord = {
   organizationId: string;
   type: ApiKey["type"];
   environment: ApiKey["environment"];
+  /** The customer the key is scoped to (the usage rollups count by it); null: none. */
+  customerId: string | null;
   status: ApiKey["status"];
   /** Epoch ms; 0 when the key never expires. */
   expiresAtMs: number;

@@ -85,6 +85,7 @@ export function toRecord(row: Row, hash: string): KeyRecord {
     organizationId,
     type: k.type,
     environment: k.environment,
+    customerId: k.customerId,
     status: k.status,
     expiresAtMs: k.expiresAt?.getTime() ?? 0,
     limits: recordLimits(k, row.customer ?? null),

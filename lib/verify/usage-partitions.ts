@@ -81,8 +81,12 @@ export async function maintainUsageStorage(opts: { retentionDays: number; rollup
       sql`with m as (delete from key_usage_minute where minute < ${rollupCutoff}::timestamptz returning 1),
         h as (delete from key_usage_hour where hour < ${rollupCutoff}::timestamptz returning 1),
         d as (delete from key_usage_day where day < ${rollupCutoff.slice(0, 10)}::date returning 1),
-        p as (delete from key_permission_usage_day where day < ${rollupCutoff.slice(0, 10)}::date returning 1)
-        select ((select count(*) from m) + (select count(*) from h) + (select count(*) from d) + (select count(*) from p))::int as n`,
+        p as (delete from key_permission_usage_day where day < ${rollupCutoff.slice(0, 10)}::date returning 1),
+        om as (delete from org_usage_minute where minute < ${rollupCutoff}::timestamptz returning 1),
+        oh as (delete from org_usage_hour where hour < ${rollupCutoff}::timestamptz returning 1),
+        od as (delete from org_usage_day where day < ${rollupCutoff.slice(0, 10)}::date returning 1)
+        select ((select count(*) from m) + (select count(*) from h) + (select count(*) from d) + (select count(*) from p)
+          + (select count(*) from om) + (select count(*) from oh) + (select count(*) from od))::int as n`,
     );
     return { created, dropped, rollupRowsDeleted: Number(deleted[0]?.n ?? 0) };
   });

@@ -30,6 +30,23 @@ async function rawVsRollup(keyIds: string[], unit: "minute" | "hour" | "day") {
   return { raw: asMap(raw), rolled: asMap(rolled) };
 }
 
+/** "bucket|environment|code" → count for an organization: from the raw log (joined to its keys) and from its org_usage_* rollup. */
+async function orgRaw(orgId: string, unit: "minute" | "hour" | "day") {
+  const raw = await rows<{ b: string; e: string; c: string; n: string }>(
+    sql`select to_char(date_trunc(${unit}, l.at, 'UTC') at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as b, k.environment as e, l.code as c, count(*)::text as n
+        from key_request_log l join api_key k on k.id = l.key_id where l.organization_id = ${orgId} group by 1, 2, 3`,
+  );
+  return Object.fromEntries(raw.map((r) => [`${r.b}|${r.e}|${r.c}`, Number(r.n)]));
+}
+async function orgRollup(orgId: string, unit: "minute" | "hour" | "day") {
+  const col = sql.raw(unit);
+  const rolled = await rows<{ b: string; e: string; c: string; n: string }>(
+    sql`select to_char(${unit === "day" ? col : sql`${col} at time zone 'UTC'`}, 'YYYY-MM-DD HH24:MI') as b, environment as e, code as c, count::text as n
+        from ${sql.raw(`org_usage_${unit}`)} where organization_id = ${orgId}`,
+  );
+  return Object.fromEntries(rolled.map((r) => [`${r.b}|${r.e}|${r.c}`, Number(r.n)]));
+}
+
 async function twoKeys() {
   const { ctx } = await makeTeam();
   const c = await ctx("owner");
@@ -73,6 +90,7 @@ describe("usage rollups", () => {
       const { raw, rolled } = await rawVsRollup(keys.map((k) => k.id), unit);
       expect(Object.keys(raw).length).toBeGreaterThan(0);
       expect(rolled).toEqual(raw);
+      expect(await orgRollup(keys[0].organizationId, unit)).toEqual(await orgRaw(keys[0].organizationId, unit));
     }
     const perm = await rows<{ k: string; p: string; n: string; e: string }>(
       sql`select key_id as k, permission as p, sum(count)::text as n from key_permission_usage_day where key_id in (${keys[0].id}, ${keys[1].id}) group by 1, 2`,
@@ -126,6 +144,7 @@ describe("usage rollups", () => {
     expect(Object.values(raw).reduce((a, b) => a + b, 0)).toBe(250);
     expect(rolled).toEqual(raw);
     expect((await rawVsRollup([key.id], "minute")).rolled).toEqual((await rawVsRollup([key.id], "minute")).raw);
+    expect(await orgRollup(key.organizationId, "hour")).toEqual(await orgRaw(key.organizationId, "hour"));
   });
 });
 

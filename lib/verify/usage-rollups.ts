@@ -1,4 +1,5 @@
-// Owns turning a request-log batch into rollup rows: counts per key × minute × outcome (and per hour and day),
+// Owns turning a request-log batch into rollup rows: counts per key × minute × outcome (and per hour and day,
+// each row carrying the key's organization, environment and customer),
 // and per key × UTC day × named permission, added to the tables by one statement that runs in the
 // same transaction as the batch's raw rows (so a retried batch is never counted twice).
 import { sql, type SQL } from "drizzle-orm";
@@ -8,6 +9,8 @@ export type RollupEntry = {
   keyId: string;
   organizationId: string;
   environment: string;
+  /** The key's customer (null or absent: none). */
+  customerId?: string | null;
   atMs: number;
   code: string;
   /** Permissions the verification named (each counts once for the least-privilege panel). */
@@ -17,7 +20,7 @@ export type RollupEntry = {
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-type MinuteRow = { k: string; m: string; c: string; o: string; e: string; n: number };
+type MinuteRow = { k: string; m: string; c: string; o: string; e: string; u: string | null; n: number };
 type PermissionRow = { k: string; d: string; p: string; o: string; n: number; at: string; atMs: number };
 
 /**
@@ -37,8 +40,10 @@ export function rollupParams(batch: readonly RollupEntry[]): [minutes: string, p
     if (!perKey) minutes.set(e.keyId, (perKey = new Map()));
     const mk = minute * 64 + code;
     const row = perKey.get(mk);
-    if (row) row.n++;
-    else perKey.set(mk, { k: e.keyId, m: new Date(minute * MINUTE).toISOString(), c: e.code, o: e.organizationId, e: e.environment, n: 1 });
+    if (row) {
+      row.n++;
+      row.u = e.customerId ?? null; // a key moved to another customer mid-batch: the newest wins
+    } else perKey.set(mk, { k: e.keyId, m: new Date(minute * MINUTE).toISOString(), c: e.code, o: e.organizationId, e: e.environment, u: e.customerId ?? null, n: 1 });
     if (!e.permissions?.length) continue;
     const day = Math.floor(e.atMs / DAY);
     for (let i = 0; i < e.permissions.length; i++) {
@@ -59,26 +64,41 @@ export function rollupParams(batch: readonly RollupEntry[]): [minutes: string, p
   return [JSON.stringify(minuteRows), JSON.stringify(permissionRows)];
 }
 
-// One statement, four upserts that add. Only permissions the key holds are counted: a request may
+// One statement, seven upserts that add (per key: minutes, hours, days; per organization × environment:
+// the same three; permissions). A row's customer is the key's as last written: a key moved to
+// another customer takes the current minute, hour and day with it (a key's customer rarely changes;
+// being part of the primary key would cost every upsert for that). Only permissions the key holds are counted: a request may
 // name anything, and a public key's token is no secret, so names it does not hold would let anyone
 // grow the table. Rows go in key order, so two instances writing the same
 // keys take their row locks in the same order (no deadlock). Days and hours are UTC.
 const PARTS = [
   `with v as (
   select * from jsonb_to_recordset(`,
-  `::jsonb) as v(k text, m timestamptz, c text, o text, e key_environment, n bigint)
+  `::jsonb) as v(k text, m timestamptz, c text, o text, e key_environment, u text, n bigint)
 ), minutes as (
-  insert into key_usage_minute as u (minute, key_id, code, organization_id, environment, count)
-  select m, k, c, o, e, n from v order by k, m, c
-  on conflict (key_id, minute, code) do update set count = u.count + excluded.count
+  insert into key_usage_minute as u (minute, key_id, code, organization_id, environment, customer_id, count)
+  select m, k, c, o, e, v.u, n from v order by k, m, c
+  on conflict (key_id, minute, code) do update set count = u.count + excluded.count, customer_id = excluded.customer_id
 ), hours as (
-  insert into key_usage_hour as u (hour, key_id, code, organization_id, environment, count)
-  select date_trunc('hour', m, 'UTC') as h, k, c, max(o), max(e), sum(n) from v group by k, h, c order by k, h, c
-  on conflict (key_id, hour, code) do update set count = u.count + excluded.count
+  insert into key_usage_hour as u (hour, key_id, code, organization_id, environment, customer_id, count)
+  select date_trunc('hour', m, 'UTC') as h, k, c, max(o), max(e), max(v.u), sum(n) from v group by k, h, c order by k, h, c
+  on conflict (key_id, hour, code) do update set count = u.count + excluded.count, customer_id = excluded.customer_id
 ), days as (
-  insert into key_usage_day as u (day, key_id, code, organization_id, environment, count)
-  select (m at time zone 'UTC')::date as d, k, c, max(o), max(e), sum(n) from v group by k, d, c order by k, d, c
-  on conflict (key_id, day, code) do update set count = u.count + excluded.count
+  insert into key_usage_day as u (day, key_id, code, organization_id, environment, customer_id, count)
+  select (m at time zone 'UTC')::date as d, k, c, max(o), max(e), max(v.u), sum(n) from v group by k, d, c order by k, d, c
+  on conflict (key_id, day, code) do update set count = u.count + excluded.count, customer_id = excluded.customer_id
+), org_minutes as (
+  insert into org_usage_minute as u (minute, organization_id, environment, code, count)
+  select m, o, e, c, sum(n) from v group by o, m, e, c order by o, m, e, c
+  on conflict (organization_id, minute, environment, code) do update set count = u.count + excluded.count
+), org_hours as (
+  insert into org_usage_hour as u (hour, organization_id, environment, code, count)
+  select date_trunc('hour', m, 'UTC') as h, o, e, c, sum(n) from v group by o, h, e, c order by o, h, e, c
+  on conflict (organization_id, hour, environment, code) do update set count = u.count + excluded.count
+), org_days as (
+  insert into org_usage_day as u (day, organization_id, environment, code, count)
+  select (m at time zone 'UTC')::date as d, o, e, c, sum(n) from v group by o, d, e, c order by o, d, e, c
+  on conflict (organization_id, day, environment, code) do update set count = u.count + excluded.count
 ), permissions as (
   insert into key_permission_usage_day as u (key_id, day, permission, organization_id, count, last_used_at)
   select p.k, p.d, p.p, p.o, p.n, p.at from jsonb_to_recordset(`,

@@ -177,7 +177,7 @@ export function verifyKey(input: VerifyInput): MaybePromise<VerifyResult> {
 
 function answer(rec: KeyRecord, req: VerifyRequest, clientIp: string | null, nowMs: number, { code, limits, rates, credits }: Decision, byVerifier: boolean): VerifyResult {
   // Every verification of an existing key is recorded (buffered; written off this path).
-  recordUsage({ keyId: rec.id, organizationId: rec.organizationId, environment: rec.environment, permissions: req.permissions, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
+  recordUsage({ keyId: rec.id, organizationId: rec.organizationId, environment: rec.environment, customerId: rec.customerId, permissions: req.permissions, atMs: nowMs, code, ip: clientIp, method: req.method ? req.method.toUpperCase() : null, path: req.path ?? null });
   // The identity fields were serialized once per cached record: answers only splice in valid, code, limits and credits.
   let json = `{"valid":${code === "VALID"},"code":"${code}",${rec.identityJson}`;
   let headers = NO_HEADERS;

@@ -194,7 +194,7 @@ export const updateCustomer = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Verifications by time bucket and outcome
  *
- * Counts from the per-minute/hour/day rollups (never raw rows), filtered by key, environment and outcome. `from` defaults to 24 h before `to` (default now); at most 400 days, minute buckets at most 7 days.
+ * Counts from the per-minute/hour/day rollups (never raw rows), filtered by key, customer, environment and outcome. `from` defaults to 24 h before `to` (default now); at most 400 days, minute buckets at most 7 days.
  */
 export const getVerificationAnalytics = <ThrowOnError extends boolean = false>(options?: Options<GetVerificationAnalyticsData, ThrowOnError>): RequestResult<GetVerificationAnalyticsResponses, GetVerificationAnalyticsErrors, ThrowOnError> => (options?.client ?? client).get<GetVerificationAnalyticsResponses, GetVerificationAnalyticsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -1769,6 +1769,10 @@ export type GetVerificationAnalyticsData = {
          * An id like `key_…`.
          */
         keyId?: string;
+        /**
+         * An id like `cus_…`.
+         */
+        customerId?: string;
         environment?: 'production' | 'staging' | 'development';
         outcome?: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'SUSPENDED' | 'OWNER_INACTIVE' | 'ENVIRONMENT_MISMATCH' | 'IP_NOT_ALLOWED' | 'RULE_DENIED' | 'INSUFFICIENT_PERMISSIONS' | 'USAGE_EXCEEDED' | 'RATE_LIMITED' | 'VALID';
     };

@@ -15,6 +15,8 @@ import { isAdminRole } from "@/lib/orgs/roles";
 import { isId } from "@/lib/primitives";
 import { creditsOf } from "@/lib/credits/credits";
 import { describeLimit } from "@/lib/limits/named-limits";
+import { customerUsage } from "@/lib/analytics/verifications";
+import { CustomerUsage } from "@/components/customers/customer-usage";
 
 export const metadata = { title: "Customer" };
 
@@ -26,7 +28,11 @@ export default async function CustomerPage({ params }: { params: Promise<{ slug:
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
-  const [keys, trail] = await Promise.all([listKeys(ctx, keyListQuerySchema.parse({ customer: customer.id, perPage: 100, sort: "name", dir: "asc" })), listAuditTrail(ctx, customer.id)]);
+  const [keys, trail, usage] = await Promise.all([
+    listKeys(ctx, keyListQuerySchema.parse({ customer: customer.id, perPage: 100, sort: "name", dir: "asc" })),
+    listAuditTrail(ctx, customer.id),
+    customerUsage(ctx, customer.id),
+  ]);
   const base = `/orgs/${ctx.org.slug}/settings`;
   const credits = creditsOf(customer);
   const low = credits && credits.lowThreshold !== null && credits.remaining < credits.lowThreshold;
@@ -99,6 +105,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ slug:
           )}
         </Card>
       </div>
+      <CustomerUsage usage={usage} analyticsHref={`${base}/analytics?range=30d&customer=${customer.id}`} keyHref={(id) => `${base}/api-keys/${id}`} />
       <AuditTrail trail={trail} />
     </>
   );
