@@ -2,7 +2,7 @@
 // Owns the API reference's renderer: Scalar's React component (bundled, no CDN), reading
 // /api/v1/openapi.json, in the console's theme, with a "try it" that sends only the key pasted here.
 import dynamic from "next/dynamic";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import { useTheme } from "next-themes";
 import type { AnyApiReferenceConfiguration } from "@scalar/api-reference-react";
 import "@scalar/api-reference-react/style.css";
@@ -22,6 +22,8 @@ export function apiReferenceConfiguration(dark: boolean): AnyApiReferenceConfigu
     // The console's theme decides (its toggle sits in the page header); Scalar's own toggle would disagree.
     forceDarkModeState: dark ? "dark" : "light",
     hideDarkModeToggle: true,
+    // Every operation in the page (about twenty): reachable by anchor and by the browser's find.
+    defaultOpenAllTags: true,
     // A pasted key lives in memory for this page only (Scalar's default, stated so it stays that way).
     persistAuth: false,
     authentication: { preferredSecurityScheme: "bearer" },
@@ -35,7 +37,11 @@ export function apiReferenceConfiguration(dark: boolean): AnyApiReferenceConfigu
     documentDownloadType: "json",
     defaultHttpClient: { targetKey: "shell", clientKey: "curl" },
     hideClientButton: false,
-    customCss: ".scalar-app { --scalar-font: var(--font-sans); --scalar-font-code: var(--font-mono); }",
+    customCss: [
+      ".scalar-app { --scalar-font: var(--font-sans); --scalar-font-code: var(--font-mono); }",
+      // The phone header keeps an empty 4 px slot for the hidden theme toggle, 5 px past a 390 px screen.
+      ".scalar-app .t-doc__header header { overflow-x: clip; }",
+    ].join("\n"),
   };
 }
 
@@ -44,5 +50,12 @@ export function ApiReference() {
   const dark = resolvedTheme === "dark";
   // A new object on every render would make Scalar re-apply its configuration each time.
   const configuration = useMemo(() => apiReferenceConfiguration(dark), [dark]);
+  // Scalar reads forceDarkModeState once, when it mounts, and themes itself by a class on <body>:
+  // a later switch of the console's theme moves that class. On leaving the page the class goes too.
+  useEffect(() => {
+    document.body.classList.toggle("dark-mode", dark);
+    document.body.classList.toggle("light-mode", !dark);
+  }, [dark]);
+  useEffect(() => () => document.body.classList.remove("dark-mode", "light-mode"), []);
   return <ApiReferenceReact configuration={configuration} />;
 }
