@@ -69,4 +69,21 @@ describe("OpenAPI document", () => {
     expect(Object.keys(update.properties)).not.toContain("keyId");
     expect(Object.keys(update.properties)).not.toContain("environment");
   });
+
+  it("states an integer's real bounds or none, never JavaScript's ±(2^53 − 1)", () => {
+    const bounds: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
+      if (!node || typeof node !== "object") return;
+      for (const [k, v] of Object.entries(node)) {
+        if (["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].includes(k) && typeof v === "number" && Math.abs(v) >= Number.MAX_SAFE_INTEGER) bounds.push(`${at}/${k}`);
+        walk(v, `${at}/${k}`);
+      }
+    };
+    walk(doc, "#");
+    expect(bounds).toEqual([]);
+    // Real bounds survive: a rate limit's window is a positive number of seconds.
+    const schemas = JSON.stringify(doc.components.schemas);
+    expect(schemas).toMatch(/"minimum":\s*[01]\b|"exclusiveMinimum":\s*0\b/);
+  });
 });

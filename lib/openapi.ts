@@ -11,7 +11,16 @@ import { verificationCountsSchema } from "./analytics/operations";
 import { apiProblemSchema, PROBLEM_DESCRIPTIONS, PROBLEMS, type ProblemType } from "./api/problem";
 import { IDEMPOTENCY_HEADER } from "./api/idempotency";
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: "draft-2020-12", unrepresentable: "any", io: "input" });
+// z.number().int() carries ±Number.MAX_SAFE_INTEGER as its bounds: that is JavaScript's limit, not the
+// API's, so an integer states the bounds its schema sets (.min/.max/.positive) or none.
+const SAFE_INTEGER_BOUNDS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const;
+const dropSafeIntegerBounds = ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
+  for (const k of SAFE_INTEGER_BOUNDS) {
+    const v = jsonSchema[k];
+    if (typeof v === "number" && Math.abs(v) >= Number.MAX_SAFE_INTEGER) delete jsonSchema[k];
+  }
+};
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: "draft-2020-12", unrepresentable: "any", io: "input", override: dropSafeIntegerBounds });
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } });
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

@@ -76,7 +76,7 @@ export function denialFor(answer: VerifyResult, nowMs = Date.now()): Denial | nu
     const retryAfter = Math.max(1, answer.retryAfter ?? fromWindow ?? 1);
     const rate: Record<string, string> = {};
     if (answer.rateLimitHeaders?.RateLimit) rate["ratelimit"] = answer.rateLimitHeaders.RateLimit;
-    else if (answer.ratelimit) rate["ratelimit"] = `"key";r=${answer.ratelimit.remaining};t=${retryAfter}`;
+    else if (answer.ratelimit) rate["ratelimit"] = `"default";r=${answer.ratelimit.remaining};t=${retryAfter}`;
     if (answer.rateLimitHeaders?.["RateLimit-Policy"]) rate["ratelimit-policy"] = answer.rateLimitHeaders["RateLimit-Policy"];
     return deny(429, code, LIMITED[code]!, { "retry-after": String(retryAfter), ...rate });
   }

@@ -38,7 +38,7 @@ export type VerifyKeyRequest = {
   path?: string;
   /** The end client's address, for the key's IP allowlist. Latchkey honours it only when `rootKey` is a secret key with `keys:verify` of the key's organization. */
   ip?: string;
-  /** Named rate limits to apply, each with its cost (default: every limit, cost 1). Sent as given; a Latchkey without named limits ignores it. */
+  /** The named limits (the key's and its customer's) this request counts against, each with its cost (default: every limit, cost 1; 0 only checks). A name the key does not have is a 400 naming `ratelimits.N.name`. */
   ratelimits?: { name: string; cost?: number }[];
   /** Credits to take (default 1, 0 = check only). Sent as given; a Latchkey without credits ignores it. */
   cost?: number;
