@@ -45,6 +45,8 @@ async function keyOfRemovedMember(browser: Browser): Promise<string> {
   const memberEmail = `mo-${Date.now().toString(36)}@example.com`;
   const owner = await (await browser.newContext()).newPage();
   await signIn(owner, email);
+  // Signed in once the sign-in page is left: navigating earlier would abort the sign-in and land back on it.
+  await owner.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
   await owner.goto(`/orgs/${slug}/settings/members`);
   await owner.getByRole("button", { name: "Invite member" }).click();
   await owner.getByLabel("Email").fill(memberEmail);
