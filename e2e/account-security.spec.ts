@@ -37,6 +37,9 @@ async function reauth(page: Page, info: TestInfo, credential: string, shot?: str
 async function snapAll(page: Page, info: TestInfo, name: string) {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    // A page still navigating (after a refresh) has no title yet: axe the page once it is there.
+    await page.waitForLoadState("load");
+    await expect(page).toHaveTitle(/\S/);
     // Sonner's rich-colour toasts (app/providers.tsx) are not these pages: reported separately.
     const { violations } = await new AxeBuilder({ page }).exclude("[data-sonner-toaster]").analyze();
     const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);

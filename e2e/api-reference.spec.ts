@@ -32,6 +32,16 @@ async function noSidewaysScroll(page: Page) {
 
 const operation = (path: string) => `[id="latchkey/tag/${path}"]`;
 
+/** Scalar fills an operation's placeholder as it comes into view; under load the anchor's scroll can come first, so scroll again until it is there. */
+async function rendered(page: Page, path: string, text: string) {
+  const op = page.locator(operation(path));
+  await expect(async () => {
+    await op.scrollIntoViewIfNeeded();
+    await expect(op).toContainText(text, { timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  return op;
+}
+
 test("the reference renders the document at 1366 px and on a phone, light and dark, without sideways scroll", async ({ browser }, info) => {
   for (const [width, height, device] of [[1366, 900, "desktop"], [390, 844, "phone"]] as const) {
     for (const scheme of ["light", "dark"] as const) {
@@ -44,7 +54,7 @@ test("the reference renders the document at 1366 px and on a phone, light and da
       // Scalar follows the console's theme (next-themes' class on <html>), not its own toggle.
       await expect(page.locator("html")).toHaveClass(new RegExp(`\\b${scheme}\\b`));
       await expect(page.locator("body")).toHaveClass(new RegExp(`\\b${scheme}-mode\\b`));
-      await expect(page.locator(operation("keys/POST/api/v1/keys"))).toContainText("/api/v1/keys");
+      await rendered(page, "keys/POST/api/v1/keys", "/api/v1/keys");
       await noSidewaysScroll(page);
       await snap(page, info, `reference-${device}-${scheme}-create-key`);
       await page.evaluate(() => window.scrollTo(0, 0));
@@ -52,8 +62,7 @@ test("the reference renders the document at 1366 px and on a phone, light and da
 
       // The nested schema that ran 240 px past a 1366 px window: the verify answer's ratelimit, opened.
       await page.goto("/docs/api#latchkey/tag/verify/POST/api/v1/keys/verify");
-      const verify = page.locator(operation("verify/POST/api/v1/keys/verify"));
-      await expect(verify).toContainText("/api/v1/keys/verify");
+      const verify = await rendered(page, "verify/POST/api/v1/keys/verify", "/api/v1/keys/verify");
       await verify.getByRole("button", { name: /^200/ }).click();
       const ratelimit = verify.getByRole("button", { name: "ratelimit", exact: true });
       await ratelimit.click();
@@ -92,7 +101,7 @@ test("try it sends the key the reader pastes, and keeps it nowhere", async ({ br
   const problems = watch(page);
 
   await page.goto("/docs/api#latchkey/tag/keys/GET/api/v1/keys");
-  const list = page.locator(operation("keys/GET/api/v1/keys"));
+  const list = await rendered(page, "keys/GET/api/v1/keys", "/api/v1/keys");
   await list.getByRole("button", { name: /Test Request/ }).click();
   const client = page.getByRole("dialog");
   await client.getByPlaceholder("Token").fill(token);

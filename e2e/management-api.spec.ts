@@ -37,7 +37,11 @@ test("a script manages keys with a key: create by API, seen in the UI, audited a
   await expect(page).toHaveURL(/\/docs\/api$/);
   await page.goto("/docs/api#latchkey/tag/keys/POST/api/v1/keys");
   const createOp = page.locator('[id="latchkey/tag/keys/POST/api/v1/keys"]');
-  await expect(createOp).toContainText("/api/v1/keys");
+  // Under load the lazy placeholder may not have been filled by the time the anchor scrolled: bring it into view again.
+  await expect(async () => {
+    await createOp.scrollIntoViewIfNeeded();
+    await expect(createOp).toContainText("/api/v1/keys", { timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
   await createOp.getByRole("button", { name: /^409/ }).click();
   await expect(createOp).toContainText("idempotency-key-reused");
   await snap(page, info, "api-02-reference");
