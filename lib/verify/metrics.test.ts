@@ -47,6 +47,13 @@ describe("GET /metrics", () => {
     expect(value(text, 'latchkey_verifications_total{outcome="NOT_FOUND"}')).toBe(1);
     expect(value(text, 'latchkey_verifications_total{outcome="bad_request"}')).toBe(1);
     expect(value(text, "latchkey_verify_duration_seconds_count")).toBe(5);
+    // Buckets are cumulative and end with +Inf = the count (the Prometheus histogram format).
+    const buckets = [...text.matchAll(/^latchkey_verify_duration_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
+    expect(buckets.length).toBe(13);
+    expect(buckets.at(-1)).toEqual(["+Inf", 5]);
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i][1]).toBeGreaterThanOrEqual(buckets[i - 1][1]);
+    expect(value(text, "latchkey_verify_duration_seconds_sum")).toBeGreaterThan(0);
+    expect(text).toContain("# TYPE latchkey_verify_duration_seconds histogram");
     expect(value(text, "latchkey_key_cache_hits_total")).toBeGreaterThanOrEqual(2);
     expect(value(text, "latchkey_key_cache_misses_total")).toBeGreaterThanOrEqual(2);
     for (const name of ["latchkey_key_cache_evictions_total", "latchkey_key_cache_entries", "latchkey_ratelimit_fallback", "latchkey_ratelimit_sync_lag_seconds", "latchkey_usage_buffered", "latchkey_usage_dropped_total", "latchkey_process_resident_memory_bytes"]) {

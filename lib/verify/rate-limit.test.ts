@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
-import { RateLimiter, type RateLimitMode } from "./rate-limit";
+import { MAX_SLOTS, RateLimiter, type RateLimitMode } from "./rate-limit";
 import { log } from "../log";
 
 const REDIS = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -31,6 +31,22 @@ const DAY = 86_400_000;
 describe("rate limits on one instance", () => {
   const W = 60_000;
   const t0 = 1_700_000_040_000; // a window start (multiple of 60 s)
+
+  it("more limits in use than it keeps: the least recently used go, the busy ones keep their counts", async () => {
+    const l = new RateLimiter();
+    for (let i = 0; i < 3; i++) await l.consume("busy", 3, W, t0 + 1000);
+    expect((await l.consume("busy", 3, W, t0 + 1000)).allowed).toBe(false);
+    // A spray of other limits, each used once, while "busy" keeps being used.
+    for (let i = 0; i < MAX_SLOTS + 5000; i++) {
+      await l.consume(`spray-${i}`, 10, W, t0 + 2000 + Math.floor(i / 1000));
+      if (i % 5000 === 0) await l.consume("busy", 3, W, t0 + 2000 + Math.floor(i / 1000));
+    }
+    expect(l.slotCount()).toBeLessThanOrEqual(MAX_SLOTS);
+    // Forgetting everything would have let "busy" through again within its window.
+    expect((await l.consume("busy", 3, W, t0 + 3000)).allowed).toBe(false);
+    // The oldest of the spray were forgotten: it starts counting again.
+    expect(await l.consume("spray-0", 10, W, t0 + 3000)).toMatchObject({ allowed: true, remaining: 9 });
+  });
 
   it("without Redis: exact within the instance", async () => {
     const l = new RateLimiter();

@@ -9,6 +9,7 @@ import Redis from "ioredis";
 import { env } from "../env";
 import { log } from "../log";
 import { after, type MaybePromise } from "../maybe-promise";
+import { HIT_SCRIPT, type HitRedis } from "./rate-limit-script";
 import { acknowledge, allowHere, decisionFor, needOf, prevWeight, roll, windowKey, type RateDecision, type Slot } from "./sliding-window";
 
 export type { RateDecision } from "./sliding-window";
@@ -28,52 +29,12 @@ export const SYNC_INTERVAL_MS = 50;
 const ACTIVE_MS = 1000;
 /** A view of the global count older than this is not trusted for a local allow. */
 const FRESH_MS = 250;
-const MAX_SLOTS = 100_000;
+export const MAX_SLOTS = 100_000;
 const EPOCH_KEY = "latchkey:rl:epoch";
-
-// KEYS: per check, its current and previous window. ARGV: per check, 6 values: unconfirmed hits to
-// add first, cost to take, what must fit (cost, at least 1), limit, previous window's weight, TTL.
-// Every check is decided before anything is taken: all allow and every cost is added, or nothing is.
-const HIT_SCRIPT = `
-local n = #KEYS / 2
-local cur, prev = {}, {}
-local ok = 1
-for i = 1, n do
-  local b = (i - 1) * 6
-  local add = tonumber(ARGV[b + 1])
-  if add > 0 then
-    cur[i] = redis.call('INCRBY', KEYS[2 * i - 1], add)
-    redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[b + 6])
-  else
-    cur[i] = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
-  end
-  prev[i] = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
-  if prev[i] * tonumber(ARGV[b + 5]) + cur[i] + tonumber(ARGV[b + 3]) > tonumber(ARGV[b + 4]) then ok = 0 end
-end
-if ok == 1 then
-  for i = 1, n do
-    local b = (i - 1) * 6
-    local take = tonumber(ARGV[b + 2])
-    if take > 0 then
-      cur[i] = redis.call('INCRBY', KEYS[2 * i - 1], take)
-      redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[b + 6])
-    end
-  end
-end
-local out = {ok}
-for i = 1, n do
-  out[2 * i] = cur[i]
-  out[2 * i + 1] = prev[i]
-end
-return out`;
-
-type HitRedis = Redis & {
-  /** numKeys, the keys, then 6 arguments per check (see HIT_SCRIPT): [ok, cur1, prev1, cur2, prev2, …]. */
-  latchkeyHit(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
-};
 
 export class RateLimiter {
   private slots = new Map<string, Slot>();
+  private pruneAt = MAX_SLOTS;
   private redis: HitRedis | null = null;
   private degraded = false;
   private timer: NodeJS.Timeout | null = null;
@@ -153,7 +114,11 @@ export class RateLimiter {
   private slot(id: string, limit: number, windowMs: number, now: number): Slot {
     let s = this.slots.get(id);
     if (!s) {
-      if (this.slots.size >= MAX_SLOTS) this.prune(now);
+      if (this.slots.size >= this.pruneAt) {
+        this.prune(now);
+        // When nothing could go (every slot has hits Redis has not confirmed yet), try again a tenth later.
+        this.pruneAt = Math.max(MAX_SLOTS, this.slots.size + MAX_SLOTS / 10);
+      }
       s = { redisKey: `latchkey:rl:{${id}}`, windowMs, limit, ws: Math.floor(now / windowMs) * windowMs, cur: 0, prev: 0, prevKnown: false, pending: 0, inflight: 0, prevPending: 0, own: 0, prevOwn: 0, readAt: 0, usedAt: now };
       this.slots.set(id, s);
     }
@@ -165,8 +130,19 @@ export class RateLimiter {
 
   private prune(now: number) {
     // Without Redis nothing is ever sent, so pending hits are only counts: idle slots can go.
-    for (const [id, s] of this.slots) if (s.usedAt + 2 * s.windowMs < now && (!this.redis || s.pending + s.prevPending + s.inflight === 0)) this.slots.delete(id);
-    if (this.slots.size >= MAX_SLOTS) this.slots.clear(); // only under key spraying: forget rather than grow
+    const synced = (s: Slot) => !this.redis || s.pending + s.prevPending + s.inflight === 0;
+    for (const [id, s] of this.slots) if (s.usedAt + 2 * s.windowMs < now && synced(s)) this.slots.delete(id);
+    if (this.slots.size < MAX_SLOTS) return;
+    // Still full (more limits in use at once than MAX_SLOTS): the least recently used tenth goes, so the
+    // limits in use keep their counts. With Redis only slots whose hits Redis already has (they are
+    // read back from it when next used); without Redis those limits start counting again.
+    const oldest = [...this.slots].filter(([, s]) => synced(s)).sort((a, b) => a[1].usedAt - b[1].usedAt);
+    for (let i = 0; i < Math.min(oldest.length, MAX_SLOTS / 10); i++) this.slots.delete(oldest[i][0]);
+  }
+
+  /** Limits this instance is counting (for tests and /metrics). */
+  slotCount(): number {
+    return this.slots.size;
   }
 
   /** Counts one request of `cost` against one limit (see consumeAll). */
