@@ -25,7 +25,7 @@ export const creditsSchema = z
   .describe("Credits: `remaining`, an optional `refill` ({ amount, interval: daily | monthly, refillDay }) and a `lowThreshold`. Null: no credit limit.");
 export type CreditsInput = z.output<typeof creditsSchema>;
 
-type CreditColumns = {
+export type CreditColumns = {
   creditsRemaining: number | null;
   creditsRefillAmount: number | null;
   creditsRefillInterval: RefillInterval | null;

@@ -53,4 +53,31 @@ describe("credit leases", () => {
     expect((await verify({ key: token, cost: 600 })).credits).toEqual({ remaining: 0 });
     expect(await rowRemaining(key.id)).toBe(0);
   });
+
+  it("tops a busy lease up ahead: requests keep answering from it while the next block is taken, and stay exact", async () => {
+    const { ctx } = await makeTeam();
+    const { key, token } = await createKey(await ctx("owner"), { name: "hot", credits: { remaining: 10_000 } });
+    const block = 10_000 * LEASE_SHARE;
+    const call = () => answerVerify({ body: JSON.stringify({ key: token }), contentType: "application/json", clientIp: "192.0.2.91", authorization: null });
+    // Three quarters of the first block: the last of these starts the top-up.
+    for (let i = 0; i < block * 0.76; i++) await call();
+    // While the next block is being taken, the lease still answers at once (no promise to wait on).
+    const during = call();
+    expect(during).not.toBeInstanceOf(Promise);
+    const remainings: number[] = [];
+    let waited = 0;
+    for (let i = 0; i < 150; i++) {
+      await new Promise((r) => setTimeout(r, 1)); // requests arrive over the network, not in one tick
+      const out = call();
+      if (out instanceof Promise) waited++;
+      remainings.push((JSON.parse((await out).body) as { credits: { remaining: number } }).credits.remaining);
+    }
+    // The first block ran out within these 150: the next one was already there.
+    expect(waited).toBe(0);
+    const answered = Math.ceil(block * 0.76) + 1 + 150;
+    expect(remainings.at(-1)).toBe(10_000 - answered);
+    expect(new Set(remainings).size).toBe(150); // one credit each, never the same remaining twice
+    await returnLeases(true);
+    expect(await rowRemaining(key.id)).toBe(10_000 - answered);
+  });
 });
