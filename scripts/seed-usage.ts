@@ -31,10 +31,10 @@ const { resolveOrgContext, listOrganizationsForUser } = await import("../lib/org
 const { createKey } = await import("../lib/keys/lifecycle");
 const { keyListQuerySchema, listKeys } = await import("../lib/keys/queries");
 const { keyPermissionUsage } = await import("../lib/keys/permission-usage");
-const { listRequestLog, usageByHour, usageLast24h } = await import("../lib/verify/usage-queries");
+const { listRequestLog, usageLast24h } = await import("../lib/verify/usage-queries");
 const { maintainUsageStorage } = await import("../lib/verify/usage-partitions");
 const { flushUsage, recordUsage } = await import("../lib/verify/usage");
-const { orgAnalytics, verificationAnalytics } = await import("../lib/analytics/verifications");
+const { keyUsageSeries, orgAnalytics, verificationAnalytics } = await import("../lib/analytics/verifications");
 
 const log = (s: string) => console.log(`[seed:usage] ${s}`);
 const t0 = performance.now();
@@ -74,6 +74,9 @@ try {
   await sql.unsafe(`
     insert into key_usage_day (day, key_id, code, organization_id, environment, count)
     select (hour at time zone 'UTC')::date, key_id, code, organization_id, environment, sum(count) from key_usage_hour group by 1, 2, 3, 4, 5`);
+  await sql.unsafe(`
+    insert into key_usage_week (week, key_id, code, organization_id, environment, count)
+    select date_trunc('week', day::timestamp)::date, key_id, code, organization_id, environment, sum(count) from key_usage_day group by 1, 2, 3, 4, 5`);
   for (const unit of ["minute", "hour", "day"])
     await sql.unsafe(`
     insert into org_usage_${unit} (${unit}, organization_id, environment, code, count)
@@ -108,7 +111,7 @@ try {
     // What the key page runs for its usage card: the chart, a page of the raw log and its total.
     await time(`key page ${range}: chart + log page + total`, () => {
       const since = new Date(Date.now() - hoursBack * 3600_000);
-      return Promise.all([usageByHour(hot.id, since), listRequestLog(hot.id, { page: 1, perPage: 25, since })]);
+      return Promise.all([keyUsageSeries(ctx, hot.id, range), listRequestLog(hot.id, { page: 1, perPage: 25, since })]);
     });
   }
   await time("key page: permissions used in 30 days", () => keyPermissionUsage(ctx, hot.id, now()));

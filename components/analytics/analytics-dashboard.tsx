@@ -5,21 +5,12 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { UsageChart } from "@/components/keys/usage-chart";
 import { ANALYTICS_RANGES, type AnalyticsPageQuery, type AnalyticsRange, type KeyVolume, type OrgAnalytics } from "@/lib/analytics/verifications";
+import { chartPoints } from "./chart-points";
 import { ENV_LABELS, KEY_ENVIRONMENTS } from "@/lib/keys/key-names";
 
 const RANGE_LABELS: Record<AnalyticsRange, string> = { "24h": "24 hours", "7d": "7 days", "30d": "30 days", "90d": "90 days" };
 const nf = new Intl.NumberFormat("en-US");
 const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(part && part < whole / 1000 ? 2 : 1)}%` : "—");
-
-/** Chart points: one per bucket, labelled in UTC like the rest of the dashboard. */
-function chartPoints(a: OrgAnalytics, range: AnalyticsRange) {
-  return a.series.map(({ time, counts }) => {
-    const t = new Date(time);
-    const hh = `${String(t.getUTCHours()).padStart(2, "0")}:00`;
-    const label = a.bucket === "day" ? time.slice(5, 10) : range === "24h" ? hh : `${time.slice(5, 10)} ${hh}`;
-    return { label, ...counts };
-  });
-}
 
 export function AnalyticsDashboard({
   base,

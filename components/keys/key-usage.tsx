@@ -5,31 +5,14 @@ import { PageLinks } from "@/components/ui/page-links";
 import { absoluteTime } from "@/lib/format";
 import type { KeyRequestLogRow } from "@/lib/db";
 import { VERIFY_CODES } from "@/lib/verify/codes";
+import { ANALYTICS_RANGE_NAMES, type AnalyticsRange, type UsageSeries } from "@/lib/analytics/verifications";
+import { chartPoints } from "@/components/analytics/chart-points";
 import { UsageChart } from "./usage-chart";
 
-export const USAGE_RANGES = { "24h": 24, "7d": 24 * 7, "30d": 24 * 30 } as const;
-export type UsageRange = keyof typeof USAGE_RANGES;
+/** How far back each range of the key page reaches (the chart's buckets come with its series). */
+export const USAGE_RANGE_HOURS: Record<AnalyticsRange, number> = { "24h": 24, "7d": 24 * 7, "30d": 24 * 30, "90d": 24 * 90 };
 
-/** Turns sparse (hour, code, n) rows into one bar per hour, zero-filled. */
-export function hourlyPoints(rows: { hour: string; code: string; n: number }[], hours: number, now: Date) {
-  const end = new Date(now);
-  end.setUTCMinutes(0, 0, 0);
-  const byHour = new Map<string, Record<string, number | string>>();
-  for (let i = hours - 1; i >= 0; i--) {
-    const t = new Date(end.getTime() - i * 3600_000);
-    const key = t.toISOString().slice(0, 13) + ":00:00Z";
-    const label = hours <= 24 ? `${String(t.getUTCHours()).padStart(2, "0")}:00` : `${t.toISOString().slice(5, 10)} ${String(t.getUTCHours()).padStart(2, "0")}h`;
-    byHour.set(key, { label });
-  }
-  for (const r of rows) {
-    const p = byHour.get(r.hour);
-    if (p) p[r.code] = ((p[r.code] as number | undefined) ?? 0) + r.n;
-  }
-  const codes = VERIFY_CODES.filter((c) => rows.some((r) => r.code === c));
-  return { points: [...byHour.values()], codes };
-}
-
-type UsageQuery = { base: string; range: UsageRange; code?: string; page: number };
+type UsageQuery = { base: string; range: AnalyticsRange; code?: string; page: number };
 
 /** A link to the key page with the usage range, outcome filter and log page (defaults left out). */
 function usageHref({ base, range, code, page }: UsageQuery, patch: Partial<Omit<UsageQuery, "base">>, anchor: string) {
@@ -40,12 +23,13 @@ function usageHref({ base, range, code, page }: UsageQuery, patch: Partial<Omit<
   return `${base}${s ? `?${s}` : ""}#${anchor}`;
 }
 
-const periodLabel = (range: UsageRange) => (range === "24h" ? "24 hours" : range === "7d" ? "7 days" : "30 days");
+const PERIOD_LABELS: Record<AnalyticsRange, string> = { "24h": "24 hours", "7d": "7 days", "30d": "30 days", "90d": "90 days" };
+const periodLabel = (range: AnalyticsRange) => PERIOD_LABELS[range];
 
-/** Verifications per hour by outcome, over the chosen range. */
-export function KeyUsage({ chart, ...query }: UsageQuery & { chart: { points: Record<string, number | string>[]; codes: string[] } }) {
+/** Verifications by outcome over the chosen range: per hour up to 7 days, per day beyond. */
+export function KeyUsage({ chart, ...query }: UsageQuery & { chart: UsageSeries }) {
   const { range } = query;
-  const total = chart.points.reduce((n, p) => n + chart.codes.reduce((m, c) => m + Number(p[c] ?? 0), 0), 0);
+  const total = chart.series.reduce((n, b) => n + Object.values(b.counts).reduce((m, c) => m + c, 0), 0);
   return (
     <Card>
       <CardHeader
@@ -53,7 +37,7 @@ export function KeyUsage({ chart, ...query }: UsageQuery & { chart: { points: Re
         description={`${total} verification${total === 1 ? "" : "s"} in the last ${periodLabel(range)}, by outcome.`}
         actions={
           <nav aria-label="Usage range" className="flex gap-1 text-sm">
-            {(Object.keys(USAGE_RANGES) as UsageRange[]).map((r) => (
+            {ANALYTICS_RANGE_NAMES.map((r) => (
               <Link key={r} href={usageHref(query, { range: r, page: 1 }, "usage")} aria-current={r === range ? "true" : undefined} className="rounded-md px-2 py-1 aria-[current]:bg-zinc-200/70 hover:bg-zinc-100 dark:aria-[current]:bg-zinc-800 dark:hover:bg-zinc-800">
                 {r}
               </Link>
@@ -61,7 +45,7 @@ export function KeyUsage({ chart, ...query }: UsageQuery & { chart: { points: Re
           </nav>
         }
       />
-      <div className="px-5 pt-4 text-zinc-500 dark:text-zinc-400">{total ? <UsageChart points={chart.points} codes={chart.codes} /> : <p className="pb-4 text-sm">No verifications in this period.</p>}</div>
+      <div className="px-5 pt-4 text-zinc-500 dark:text-zinc-400">{total ? <UsageChart points={chartPoints(chart, range)} codes={chart.outcomes} label={`Verifications per ${chart.bucket} by outcome`} /> : <p className="pb-4 text-sm">No verifications in this period.</p>}</div>
     </Card>
   );
 }

@@ -8,6 +8,7 @@ import { restRoute } from "@/lib/api/with-api-key";
 import type { Operation } from "@/lib/ops/operation";
 import { verificationAnalyticsOp } from "./operations";
 import { analyticsKeyOptions, orgAnalytics, verificationAnalytics, verificationAnalyticsQuerySchema } from "./verifications";
+import { rollupTiles } from "./rollup-tiles";
 
 const HOUR = 3_600_000;
 
@@ -101,6 +102,61 @@ describe("verification analytics", () => {
     expect([a.totals.total, charted, a.topKeys[0]?.total]).toEqual([inside.length, inside.length, inside.length]);
   });
 
+  it("ranks keys from whole weeks and days with hours only at the edges, the one under way read whole", () => {
+    const H = HOUR, D = 24 * HOUR;
+    const monday = Date.UTC(2026, 10, 16); // Monday 16 November 2026
+    const span = (ts: ReturnType<typeof rollupTiles>) => ts.map((t) => `${t.sign < 0 ? "-" : ""}${t.unit} ${(t.to - t.from) / H}h`);
+    // 90 days to the end of a Thursday, in the past: edge days, whole weeks, and the days of the last week.
+    const to = monday + 4 * D;
+    expect(span(rollupTiles(to - 90 * D, to, to + 30 * D))).toEqual(["day 48h", "week 2016h", "day 96h"]);
+    // The same range when it reaches now: the current week is its one row.
+    expect(span(rollupTiles(to - 90 * D, to, to - 3 * H))).toEqual(["day 48h", "week 2184h"]);
+    // From 20:00 on a Wednesday: its last 4 hours, days to Monday, this week.
+    const from = monday - 5 * D + 20 * H;
+    expect(span(rollupTiles(from, from + 7 * D, from + 7 * D - 1))).toEqual(["hour 4h", "day 96h", "week 168h"]);
+    // From 03:00 on a Tuesday: that week and this one less the Monday and 3 hours before the start.
+    const tuesday = monday - 6 * D + 3 * H;
+    expect(span(rollupTiles(tuesday, tuesday + 7 * D, tuesday + 7 * D - 1))).toEqual(["week 336h", "-day 24h", "-hour 3h"]);
+    // From 03:00 on a Sunday: that day less its first 3 hours, then this week.
+    const sunday = monday - D + 3 * H;
+    expect(span(rollupTiles(sunday, sunday + 7 * D, sunday + 7 * D - 1))).toEqual(["day 24h", "-hour 3h", "week 168h"]);
+    // Whatever the hour, the pieces add up to the range (to now, when it reaches now) and no more.
+    const wrong: string[] = [];
+    for (const [days, step] of [[1, H], [7, H], [30, D], [90, D]]) {
+      for (let now = monday; now < monday + 8 * D; now += H) {
+        const end = now - (now % step) + step;
+        const cover = new Map<number, number>();
+        for (const t of rollupTiles(end - days * D, end, now)) for (let h = t.from; h < t.to; h += H) cover.set(h, (cover.get(h) ?? 0) + t.sign);
+        for (const [h, c] of cover) if (c !== (h >= end - days * D ? 1 : 0)) wrong.push(`${days}d at ${new Date(now).toISOString()}: ${new Date(h).toISOString()} ×${c}`);
+        for (let h = end - days * D; h < end; h += H) if (cover.get(h) !== 1) wrong.push(`${days}d at ${new Date(now).toISOString()}: ${new Date(h).toISOString()} missing`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("every view's key tables (weeks, days, edge hours, units read whole less a part) agree with its chart", async () => {
+    const { ctx } = await makeTeam();
+    const owner = await ctx("owner");
+    const [a, b] = [(await createKey(owner, { name: `weekly a ${uniq()}` })).key, (await createKey(owner, { name: `weekly b ${uniq()}` })).key];
+    const now = Date.now();
+    let n = 0;
+    for (const daysAgo of [0, 0.02, 1, 3, 6, 8, 13, 20, 29.5, 31, 45, 60, 89.5, 95]) {
+      for (const [k, code] of [[a, "VALID"], [b, "RATE_LIMITED"], [b, "VALID"]] as const) {
+        for (let i = 0; i <= n % 3; i++) recordUsage({ keyId: k.id, organizationId: k.organizationId, environment: k.environment, atMs: now - daysAgo * 24 * HOUR, code, ip: null, method: null, path: null });
+        n++;
+      }
+    }
+    await flushUsage();
+    for (const range of ["24h", "7d", "30d", "90d"] as const) {
+      const v = await orgAnalytics(owner, { range });
+      const byChart = v.series.reduce((t, s) => t + Object.values(s.counts).reduce((m, x) => m + x, 0), 0);
+      expect(v.topKeys.reduce((t, k) => t + k.total, 0)).toBe(byChart);
+      expect(byChart).toBe(v.totals.total);
+      expect(v.topKeys.find((k) => k.keyId === a.id)?.total).toBeGreaterThan(0);
+      expect(v.mostDenied.map((k) => [k.keyId, k.mainFailure])).toEqual([[b.id, "RATE_LIMITED"]]);
+    }
+  });
+
   it("refuses bad ranges naming the parameter", () => {
     const err = (q: Record<string, string>) => {
       const r = verificationAnalyticsQuerySchema.safeParse(q);
@@ -108,11 +164,16 @@ describe("verification analytics", () => {
     };
     expect(err({ from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" })).toEqual(["from"]);
     expect(err({ from: "2024-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" })).toEqual(["from"]);
-    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-01-09T00:00:00Z", granularity: "minute" })).toEqual(["granularity"]);
+    // Minute granularity over at most 7 days; hour and day over the whole 400 days.
+    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:01:00Z", granularity: "minute" })).toEqual(["granularity"]);
+    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z", granularity: "minute" })).toBeNull();
+    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-04-01T00:00:00Z", granularity: "hour" })).toBeNull();
     expect(err({ from: "yesterday" })).toEqual(["from"]);
     expect(err({ granularity: "week" })).toEqual(["granularity"]);
     expect(err({ outcome: "NOPE" })).toEqual(["outcome"]);
-    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z", granularity: "minute" })).toBeNull();
+    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", granularity: "minute" })).toBeNull();
+    expect(err({ from: "2026-01-01T00:00:00Z", to: "2026-03-02T00:00:00Z" })).toBeNull();
+    expect(err({ from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", granularity: "day" })).toBeNull();
   });
 });
 
@@ -138,7 +199,7 @@ describe("GET /api/v1/analytics/verifications", () => {
     expect((await get(reader.token, `${q}&keyId=${foreign.id}`)).body.data).toEqual([]);
     expect(await get(without.token, q)).toMatchObject({ status: 403, body: { code: "INSUFFICIENT_PERMISSIONS" } });
     expect(await get(reader.token, `?from=${new Date(now).toISOString()}&to=${new Date(now - HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "from" } });
-    expect(await get(reader.token, `?granularity=minute&from=${new Date(now - 8 * 24 * HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "granularity" } });
+    expect(await get(reader.token, `?granularity=minute&from=${new Date(now - (7 * 24 + 1) * HOUR).toISOString()}`)).toMatchObject({ status: 400, body: { field: "granularity" } });
     expect(await get(reader.token, `?keyId=%00`)).toMatchObject({ status: 400, body: { field: "keyId" } });
   });
 

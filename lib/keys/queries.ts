@@ -2,7 +2,9 @@
 // one user across their organizations, and one key with its owner.
 import type { NamedLimit } from "../limits/named-limits";
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import type { PgSelect } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import type { CreditColumns } from "../credits/credits";
 import { apiKeys, customers, getDb, memberships, organizations, users, type ApiKey, type Role } from "../db";
 import type { OrgContext } from "../context";
 import { loadKey } from "./access";
@@ -45,11 +47,25 @@ export type KeyRow = ApiKey & {
   customerExternalId: string | null;
   /** The customer's named limits (shared by its keys; the key's own of the same name replace them). */
   customerRatelimits: NamedLimit[] | null;
+  /** The customer's credit columns (its credits are shared by its keys that have none of their own). */
+  customerCredits: CreditColumns | null;
   /** The organization keeps new secret tokens recoverable. */
   orgKeyRecoverable: boolean;
 };
 
 const WEEK_MS = 7 * 86_400_000;
+
+const customerCreditColumns = {
+  creditsRemaining: customers.creditsRemaining,
+  creditsRefillAmount: customers.creditsRefillAmount,
+  creditsRefillInterval: customers.creditsRefillInterval,
+  creditsRefillDay: customers.creditsRefillDay,
+  creditsNextRefillAt: customers.creditsNextRefillAt,
+  creditsLowThreshold: customers.creditsLowThreshold,
+};
+
+/** The statuses whose condition reads the owner's membership (statusCondition joins it for them). */
+const OWNER_STATUSES: ReadonlySet<KeyListQuery["status"]> = new Set(["active", "owner_inactive"]);
 
 function statusCondition(status: KeyListQuery["status"], now: Date): SQL | undefined {
   const notExpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now));
@@ -94,26 +110,34 @@ async function queryKeys(scope: SQL, query: KeyListQuery, now: Date): Promise<{ 
   );
   const ownerMembership = and(eq(memberships.organizationId, apiKeys.organizationId), eq(memberships.userId, apiKeys.ownerId));
   const column = { name: apiKeys.name, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt }[query.sort];
-  const order = query.dir === "asc" ? sql`${column} asc nulls last` : sql`${column} desc nulls last`;
+  // Never-used and never-expiring keys last either way. Names and creation times are never null, so
+  // their order is plain: the (organization_id, name|created_at, id) indexes then serve a page
+  // without sorting every key of the organization.
+  const nullable = query.sort === "lastUsedAt" || query.sort === "expiresAt";
+  const order = nullable ? (query.dir === "asc" ? sql`${column} asc nulls last` : sql`${column} desc nulls last`) : query.dir === "asc" ? asc(column) : desc(column);
+  const tiebreak = query.dir === "asc" ? asc(apiKeys.id) : desc(apiKeys.id);
   const db = getDb();
+  // The page's ids first, from api_key alone unless a filter needs the owner's membership or the
+  // organization's slug (each key has one organization and at most one owner membership, so the
+  // joins never change which keys match): sorting 10,000 keys by last use then costs a narrow sort
+  // rather than a sort of 10,000 joined rows, and the joins run for the page only.
+  const joined = OWNER_STATUSES.has(query.status) || !!query.org;
+  const matching = <T extends PgSelect>(q: T) => (joined ? q.innerJoin(organizations, eq(organizations.id, apiKeys.organizationId)).leftJoin(memberships, ownerMembership) : q).where(where);
+  const pageIds = matching(db.select({ id: apiKeys.id }).from(apiKeys).$dynamic())
+    .orderBy(order, tiebreak)
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage);
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace, customerName: customers.name, customerExternalId: customers.externalId, customerRatelimits: customers.ratelimits, orgKeyRecoverable: organizations.keyRecoverable })
+      .select({ key: apiKeys, ownerEmail: users.email, ownerName: users.name, ownerRole: memberships.role, orgSlug: organizations.slug, orgName: organizations.name, orgDefaultGrace: organizations.keyDefaultGrace, customerName: customers.name, customerExternalId: customers.externalId, customerRatelimits: customers.ratelimits, customerCredits: customerCreditColumns, orgKeyRecoverable: organizations.keyRecoverable })
       .from(apiKeys)
       .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
       .leftJoin(memberships, ownerMembership)
       .leftJoin(users, eq(users.id, apiKeys.ownerId))
       .leftJoin(customers, eq(customers.id, apiKeys.customerId))
-      .where(where)
-      .orderBy(order, query.dir === "asc" ? asc(apiKeys.id) : desc(apiKeys.id))
-      .limit(query.perPage)
-      .offset((query.page - 1) * query.perPage),
-    db
-      .select({ total: count() })
-      .from(apiKeys)
-      .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-      .leftJoin(memberships, ownerMembership)
-      .where(where),
+      .where(inArray(apiKeys.id, pageIds))
+      .orderBy(order, tiebreak),
+    matching(db.select({ total: count() }).from(apiKeys).$dynamic()),
   ]);
   return { rows: rows.map(({ key, ...rest }) => ({ ...key, ...rest })), total };
 }
@@ -138,7 +162,7 @@ export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
         .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, key.organizationId)))
         .where(eq(users.id, key.ownerId))
     : [];
-  const [customer] = key.customerId ? await db.select({ name: customers.name, externalId: customers.externalId, ratelimits: customers.ratelimits }).from(customers).where(eq(customers.id, key.customerId)) : [];
+  const [customer] = key.customerId ? await db.select({ name: customers.name, externalId: customers.externalId, ratelimits: customers.ratelimits, credits: customerCreditColumns }).from(customers).where(eq(customers.id, key.customerId)) : [];
   return {
     ...key,
     ownerEmail: owner?.email ?? null,
@@ -150,6 +174,7 @@ export async function getKey(ctx: OrgContext, keyId: string): Promise<KeyRow> {
     customerName: customer?.name ?? null,
     customerExternalId: customer?.externalId ?? null,
     customerRatelimits: customer?.ratelimits ?? null,
+    customerCredits: customer?.credits ?? null,
     orgKeyRecoverable: ctx.org.keyRecoverable,
   };
 }

@@ -1,7 +1,8 @@
 // Owns the request log's storage over time (the hourly job): one partition per UTC day created ahead,
 // whole days past USAGE_RETENTION_DAYS dropped (never a DELETE over millions of rows), and rollups
-// past ROLLUP_RETENTION_DAYS deleted. Same SQL on PostgreSQL and PGlite; on PostgreSQL one instance
-// at a time does it (advisory lock), the others skip the round.
+// past ROLLUP_RETENTION_DAYS deleted (found through BRIN indexes on their time columns). Same SQL on
+// PostgreSQL and PGlite; on PostgreSQL one instance at a time does it (advisory lock), the others
+// skip the round.
 import { sql } from "drizzle-orm";
 import { dbKind, getDb, type Tx } from "../db";
 
@@ -75,18 +76,28 @@ export async function maintainUsageStorage(opts: { retentionDays: number; rollup
       }
     }
     await tx.execute(sql`delete from key_request_log_default where at < ${new Date(cutoff).toISOString()}::timestamptz`);
+    // Rollups: buckets that start before the cutoff (a week once all of it is). Each DELETE finds its rows
+    // through the table's BRIN index on time (migration 0011), reading only the block ranges that
+    // hold old buckets: a few pages when there are none, an hour of buckets in a steady hourly run.
+    // For a large catch-up the planner would rather walk the whole (organization_id, minute) btree
+    // (2.6 s against 0.6 s through BRIN for a day of 1,000 keys' minutes), so plain index scans are off
+    // for the rest of this transaction, which only deletes.
+    await tx.execute(sql`set local enable_indexscan = off`);
     const rollupCutoff = new Date(now - opts.rollupRetentionDays * DAY).toISOString();
+    const cutoffDay = rollupCutoff.slice(0, 10);
+    const weekCutoff = new Date(now - opts.rollupRetentionDays * DAY - 7 * DAY).toISOString().slice(0, 10);
     const deleted = await rows<{ n: number }>(
       tx,
       sql`with m as (delete from key_usage_minute where minute < ${rollupCutoff}::timestamptz returning 1),
         h as (delete from key_usage_hour where hour < ${rollupCutoff}::timestamptz returning 1),
-        d as (delete from key_usage_day where day < ${rollupCutoff.slice(0, 10)}::date returning 1),
-        p as (delete from key_permission_usage_day where day < ${rollupCutoff.slice(0, 10)}::date returning 1),
+        d as (delete from key_usage_day where day < ${cutoffDay}::date returning 1),
+        w as (delete from key_usage_week where week <= ${weekCutoff}::date returning 1),
+        p as (delete from key_permission_usage_day where day < ${cutoffDay}::date returning 1),
         om as (delete from org_usage_minute where minute < ${rollupCutoff}::timestamptz returning 1),
         oh as (delete from org_usage_hour where hour < ${rollupCutoff}::timestamptz returning 1),
-        od as (delete from org_usage_day where day < ${rollupCutoff.slice(0, 10)}::date returning 1)
-        select ((select count(*) from m) + (select count(*) from h) + (select count(*) from d) + (select count(*) from p)
-          + (select count(*) from om) + (select count(*) from oh) + (select count(*) from od))::int as n`,
+        od as (delete from org_usage_day where day < ${cutoffDay}::date returning 1)
+        select ((select count(*) from m) + (select count(*) from h) + (select count(*) from d) + (select count(*) from w)
+          + (select count(*) from p) + (select count(*) from om) + (select count(*) from oh) + (select count(*) from od))::int as n`,
     );
     return { created, dropped, rollupRowsDeleted: Number(deleted[0]?.n ?? 0) };
   });

@@ -4,7 +4,8 @@ import { getDb } from "@/lib/db";
 import { createKey } from "@/lib/keys/lifecycle";
 import { makeTeam, uniq } from "@/test/factories";
 import { flushUsage, recordUsage, usageStats, type UsageEntry } from "./usage";
-import { listRequestLog, usageByHour, usageLast24h } from "./usage-queries";
+import { listRequestLog, usageLast24h } from "./usage-queries";
+import { keyUsageSeries } from "@/lib/analytics/verifications";
 import { listRequestLogPartitions, maintainUsageStorage } from "./usage-partitions";
 
 const DAY = 86_400_000;
@@ -15,7 +16,7 @@ async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
 }
 
 /** "key|bucket|code" → count, from the raw log and from a rollup table, for the given keys. */
-async function rawVsRollup(keyIds: string[], unit: "minute" | "hour" | "day") {
+async function rawVsRollup(keyIds: string[], unit: "minute" | "hour" | "day" | "week") {
   const ids = sql.join(keyIds.map((k) => sql`${k}`), sql`, `);
   const raw = await rows<{ k: string; b: string; c: string; n: string }>(
     sql`select key_id as k, to_char(date_trunc(${unit}, at, 'UTC') at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as b, code as c, count(*)::text as n
@@ -24,7 +25,7 @@ async function rawVsRollup(keyIds: string[], unit: "minute" | "hour" | "day") {
   const table = sql.raw(`key_usage_${unit}`);
   const col = sql.raw(unit);
   const rolled = await rows<{ k: string; b: string; c: string; n: string }>(
-    sql`select key_id as k, to_char(${unit === "day" ? col : sql`${col} at time zone 'UTC'`}, 'YYYY-MM-DD HH24:MI') as b, code as c, count::text as n from ${table} where key_id in (${ids})`,
+    sql`select key_id as k, to_char(${unit === "day" || unit === "week" ? col : sql`${col} at time zone 'UTC'`}, 'YYYY-MM-DD HH24:MI') as b, code as c, count::text as n from ${table} where key_id in (${ids})`,
   );
   const asMap = (xs: typeof raw) => Object.fromEntries(xs.map((r) => [`${r.k}|${r.b}|${r.c}`, Number(r.n)]));
   return { raw: asMap(raw), rolled: asMap(rolled) };
@@ -68,8 +69,8 @@ const entry = (key: { id: string; organizationId: string; environment: string },
 });
 
 describe("usage rollups", () => {
-  it("equal the raw log's counts per minute, hour and day after random batches, and count each named permission the key holds", async () => {
-    const { keys } = await twoKeys();
+  it("equal the raw log's counts per minute, hour, day and week after random batches, and count each named permission the key holds", async () => {
+    const { c, keys } = await twoKeys();
     const codes = ["VALID", "VALID", "VALID", "RATE_LIMITED", "INSUFFICIENT_PERMISSIONS"];
     const perms = ["keys:read", "keys:write", "audit:read"]; // audit:read is not granted: never counted
     const now = Date.now();
@@ -82,15 +83,16 @@ describe("usage rollups", () => {
         const key = keys[rand(2)];
         const p = rand(3) === 0 ? [perms[rand(3)], perms[rand(3)]] : undefined; // sometimes the same one twice
         if (p) for (const name of new Set(p)) if (name !== "audit:read") named[`${key.id}|${name}`] = (named[`${key.id}|${name}`] ?? 0) + 1;
-        recordUsage(entry(key, now - rand(30 * 3600_000), codes[rand(codes.length)], p)); // over a UTC day boundary
+        // Mostly the last 30 hours (over a UTC day boundary), some as far back as 20 days (over weeks).
+        recordUsage(entry(key, now - (rand(5) ? rand(30 * 3600_000) : rand(20 * DAY)), codes[rand(codes.length)], p));
       }
       await flushUsage();
     }
-    for (const unit of ["minute", "hour", "day"] as const) {
+    for (const unit of ["minute", "hour", "day", "week"] as const) {
       const { raw, rolled } = await rawVsRollup(keys.map((k) => k.id), unit);
-      expect(Object.keys(raw).length).toBeGreaterThan(0);
+      expect(Object.keys(raw).length).toBeGreaterThan(unit === "week" ? 1 : 0);
       expect(rolled).toEqual(raw);
-      expect(await orgRollup(keys[0].organizationId, unit)).toEqual(await orgRaw(keys[0].organizationId, unit));
+      if (unit !== "week") expect(await orgRollup(keys[0].organizationId, unit)).toEqual(await orgRaw(keys[0].organizationId, unit));
     }
     const perm = await rows<{ k: string; p: string; n: string; e: string }>(
       sql`select key_id as k, permission as p, sum(count)::text as n from key_permission_usage_day where key_id in (${keys[0].id}, ${keys[1].id}) group by 1, 2`,
@@ -104,10 +106,13 @@ describe("usage rollups", () => {
     ]);
     // What the pages read agrees with the raw rows.
     const total = (await listRequestLog(keys[0].id, { page: 1, perPage: 1 })).total;
-    const hourly = (await usageByHour(keys[0].id, new Date(now - 31 * 3600_000))).reduce((n, r) => n + r.n, 0);
     const [{ n: rawTotal }] = await rows<{ n: string }>(sql`select count(*)::text as n from key_request_log where key_id = ${keys[0].id}`);
     expect(total).toBe(Number(rawTotal));
-    expect(hourly).toBe(Number(rawTotal));
+    // The key page's 30-day chart (per day) holds every row (all within 20 days).
+    const chart = await keyUsageSeries(c, keys[0].id, "30d");
+    expect(chart.series.reduce((n, b) => n + Object.values(b.counts).reduce((m, x) => m + x, 0), 0)).toBe(Number(rawTotal));
+    const [{ n: raw7d }] = await rows<{ n: string }>(sql`select count(*)::text as n from key_request_log where key_id = ${keys[0].id} and at >= ${new Date(now - 7 * DAY).toISOString()}::timestamptz`);
+    expect((await listRequestLog(keys[0].id, { page: 1, perPage: 1, since: new Date(now - 7 * DAY) })).total).toBe(Number(raw7d));
     const [{ n: raw24h }] = await rows<{ n: string }>(sql`select count(*)::text as n from key_request_log where key_id = ${keys[0].id} and at >= ${new Date(Date.now() - 86_400_000 - 60_000).toISOString()}::timestamptz`);
     const last24h = (await usageLast24h([keys[0].id])).get(keys[0].id);
     // Minute precision at the start of the 24 h: between the rows of the last 24 h and those of 24 h + 1 min.

@@ -1,4 +1,4 @@
-// Owns turning a request-log batch into rollup rows: counts per key × minute × outcome (and per hour and day,
+// Owns turning a request-log batch into rollup rows: counts per key × minute × outcome (and per hour, day and week,
 // each row carrying the key's organization, environment and customer),
 // and per key × UTC day × named permission, added to the tables by one statement that runs in the
 // same transaction as the batch's raw rows (so a retried batch is never counted twice).
@@ -64,13 +64,13 @@ export function rollupParams(batch: readonly RollupEntry[]): [minutes: string, p
   return [JSON.stringify(minuteRows), JSON.stringify(permissionRows)];
 }
 
-// One statement, seven upserts that add (per key: minutes, hours, days; per organization × environment:
+// One statement, eight upserts that add (per key: minutes, hours, days, weeks; per organization × environment:
 // the same three; permissions). A row's customer is the key's as last written: a key moved to
-// another customer takes the current minute, hour and day with it (a key's customer rarely changes;
+// another customer takes the current minute, hour, day and week with it (a key's customer rarely changes;
 // being part of the primary key would cost every upsert for that). Only permissions the key holds are counted: a request may
 // name anything, and a public key's token is no secret, so names it does not hold would let anyone
 // grow the table. Rows go in key order, so two instances writing the same
-// keys take their row locks in the same order (no deadlock). Days and hours are UTC.
+// keys take their row locks in the same order (no deadlock). Hours, days and weeks (from Monday) are UTC.
 const PARTS = [
   `with v as (
   select * from jsonb_to_recordset(`,
@@ -87,6 +87,10 @@ const PARTS = [
   insert into key_usage_day as u (day, key_id, code, organization_id, environment, customer_id, count)
   select (m at time zone 'UTC')::date as d, k, c, max(o), max(e), max(v.u), sum(n) from v group by k, d, c order by k, d, c
   on conflict (key_id, day, code) do update set count = u.count + excluded.count, customer_id = excluded.customer_id
+), weeks as (
+  insert into key_usage_week as u (week, key_id, code, organization_id, environment, customer_id, count)
+  select date_trunc('week', m at time zone 'UTC')::date as w, k, c, max(o), max(e), max(v.u), sum(n) from v group by k, w, c order by k, w, c
+  on conflict (key_id, week, code) do update set count = u.count + excluded.count, customer_id = excluded.customer_id
 ), org_minutes as (
   insert into org_usage_minute as u (minute, organization_id, environment, code, count)
   select m, o, e, c, sum(n) from v group by o, m, e, c order by o, m, e, c

@@ -7,7 +7,8 @@ import { generateToken } from "@/lib/keys/token";
 import { GET as health } from "@/app/api/health/route";
 import { answerVerify } from "./endpoint";
 import { FLUSH_AT_ENTRIES, flushUsage, recordUsage, usageStats } from "./usage";
-import { listRequestLog, usageByHour, usageLast24h } from "./usage-queries";
+import { listRequestLog, usageLast24h } from "./usage-queries";
+import { keyUsageSeries } from "@/lib/analytics/verifications";
 import { makeTeam } from "@/test/factories";
 
 const call = (body: unknown, clientIp = "192.0.2.44") =>
@@ -36,7 +37,8 @@ describe("usage recording", () => {
     const [k] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, key.id));
     expect(k.lastUsedIp).toBe("192.0.2.44");
     expect(k.lastUsedAt).not.toBeNull();
-    expect((await usageByHour(key.id, new Date(Date.now() - 3600_000))).reduce((n, r) => n + r.n, 0)).toBe(2);
+    const chart = await keyUsageSeries(c, key.id, "24h");
+    expect(chart.series.reduce((n, b) => n + (b.counts.VALID ?? 0) + (b.counts.SUSPENDED ?? 0), 0)).toBe(2);
     expect((await usageLast24h([key.id])).get(key.id)).toBe(2);
     expect((await listRequestLog(key.id, { page: 1, perPage: 10, code: "VALID" })).total).toBe(1);
   });
@@ -81,14 +83,17 @@ describe("usage recording", () => {
     expect((await listRequestLog(key.id, { page: 1, perPage: 1 })).total).toBe(20_000);
   });
 
-  it("records a path with tabs, newlines and backslashes exactly as sent", async () => {
+  it("records a path with tabs, newlines, backslashes and any Unicode exactly as sent", async () => {
     const { ctx } = await makeTeam();
     const { key, token } = await createKey(await ctx("owner"), { name: "odd paths" });
-    const path = "/a\tb\nc\\N\\d\r";
+    const path = "/a\tb\nc\\N\\d\r/grüße/東京/😀";
+    const long = `/${"ü".repeat(2000)}`; // far longer than the writer's room per row in a batch of one
     await call({ key: token, method: "POST", path });
     await flushUsage();
+    await call({ key: token, method: "GET", path: long });
+    await flushUsage();
     const { rows } = await listRequestLog(key.id, { page: 1, perPage: 10 });
-    expect(rows.map((r) => r.path)).toEqual([path]);
+    expect(rows.map((r) => r.path)).toEqual([long, path]);
   });
 
   it("refuses a path PostgreSQL could not store (NUL), so one request cannot block the log", async () => {

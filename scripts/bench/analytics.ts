@@ -61,10 +61,10 @@ const { generateToken, hashToken, parseToken } = await import("../../lib/keys/to
 const { newId } = await import("../../lib/ids");
 const { listKeysOp } = await import("../../lib/keys/operations");
 const { keyPermissionUsage } = await import("../../lib/keys/permission-usage");
-const { listRequestLog, usageByHour, usageLast24h } = await import("../../lib/verify/usage-queries");
+const { listRequestLog, usageLast24h } = await import("../../lib/verify/usage-queries");
 const { maintainUsageStorage } = await import("../../lib/verify/usage-partitions");
 const { flushUsage, recordUsage } = await import("../../lib/verify/usage");
-const { analyticsKeyOptions, customerUsage, orgAnalytics } = await import("../../lib/analytics/verifications");
+const { analyticsKeyOptions, customerUsage, keyUsageSeries, orgAnalytics } = await import("../../lib/analytics/verifications");
 const { verificationAnalyticsOp } = await import("../../lib/analytics/operations");
 const { restRoute } = await import("../../lib/api/with-api-key");
 const { parsePageQuery } = await import("../../lib/ops/operation");
@@ -185,6 +185,9 @@ try {
     await tx.unsafe(`
       insert into key_usage_day (day, key_id, code, organization_id, environment, customer_id, count)
       select (hour at time zone 'UTC')::date, key_id, code, organization_id, environment, customer_id, sum(count) from key_usage_hour group by 1, 2, 3, 4, 5, 6 order by 1`);
+    await tx.unsafe(`
+      insert into key_usage_week (week, key_id, code, organization_id, environment, customer_id, count)
+      select date_trunc('week', day::timestamp)::date, key_id, code, organization_id, environment, customer_id, sum(count) from key_usage_day group by 1, 2, 3, 4, 5, 6 order by 1`);
     // The per-organization rollups beside them (the writer's org_usage_* upserts).
     for (const unit of ["minute", "hour", "day"])
       await tx.unsafe(`
@@ -224,17 +227,17 @@ try {
     log(`${label}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms${p95 > target ? "  (over target)" : ""}`);
   }
 
-  // The key page: its usage chart, a page of its log with the total, and the permission panel.
+  // The key page as its page runs it: the usage chart (per hour up to 7 days, per day beyond), a page
+  // of its log with the total, and the permission panel.
+  const keyPage = (keyId: string, range: "24h" | "7d" | "30d" | "90d", hours: number) => {
+    const now = new Date();
+    const since = new Date(now.getTime() - hours * HOUR);
+    return Promise.all([keyUsageSeries(ctx, keyId, range, now), listRequestLog(keyId, { page: 1, perPage: 25, since })]);
+  };
   for (const [range, hours] of [["24h", 24], ["7d", 168], ["30d", 720], ["90d", 2160]] as const) {
-    await time(`key page ${range}, hot key: chart + log page + total`, () => {
-      const since = new Date(Date.now() - hours * HOUR);
-      return Promise.all([usageByHour(hot.id, since), listRequestLog(hot.id, { page: 1, perPage: 25, since })]);
-    });
+    await time(`key page ${range}, hot key: chart + log page + total`, () => keyPage(hot.id, range, hours));
   }
-  await time("key page 30d, a quiet key: chart + log page + total", () => {
-    const since = new Date(Date.now() - 720 * HOUR);
-    return Promise.all([usageByHour(quiet[0].id, since), listRequestLog(quiet[0].id, { page: 1, perPage: 25, since })]);
-  });
+  await time("key page 30d, a quiet key: chart + log page + total", () => keyPage(quiet[0].id, "30d", 720));
   await time("key page: permissions used in 30 days", () => keyPermissionUsage(ctx, hot.id, new Date()));
 
   // The keys table as its page runs it: the list operation, then the 24 h column for that page.
@@ -264,7 +267,12 @@ try {
   };
   const iso = (ms: number) => new Date(ms).toISOString();
   await time("analytics API: organization, 24 h by hour", () => call(""));
+  // Large answers: 1,440 buckets (24 hours by minute, 60 days by hour), and the largest the API
+  // allows, 10,080 minutes (7 days by minute) × each outcome.
   await time("analytics API: hot key, 24 h by minute", () => call(`granularity=minute&keyId=${hot.id}`));
+  await time("analytics API: organization, 24 h by minute", () => call(`granularity=minute`));
+  await time("analytics API: organization, 60 d by hour", () => call(`granularity=hour&from=${iso(Date.now() - 60 * DAY + 60_000)}`));
+  await time("analytics API: hot key, 7 d by minute", () => call(`granularity=minute&keyId=${hot.id}&from=${iso(Date.now() - 7 * DAY + 60_000)}`));
   await time("analytics API: organization, 7 d by minute", () => call(`granularity=minute&from=${iso(Date.now() - 7 * DAY + 60_000)}`));
   await time("analytics API: organization, 90 d by day", () => call(`granularity=day&from=${iso(Date.now() - 90 * DAY)}`));
   await time("analytics API: one customer, 30 d by hour", () => call(`customerId=${customerIds[1]}&from=${iso(Date.now() - 30 * DAY)}`));
@@ -282,7 +290,7 @@ try {
   results.push({ label: "retention job: drop one day's partition (5 runs)", p50: drops[2], p95: drops[4], target: "≤ 1,000 ms", met: drops[4] <= 1000 });
 
   // The usage writer with rollups on: entries for every active key, flushed by the real path
-  // (COPY + rollup upsert per batch of 5,000 in one transaction). Three rounds.
+  // (COPY + rollup upsert per batch of up to 50,000 in one transaction). Three rounds.
   const writerKeys = [hot, ...quiet].map((k) => ({ id: k.id, environment: k.environment, customerId: k.customerId ?? null }));
   const rates: number[] = [];
   for (let round = 0; round < 3; round++) {
