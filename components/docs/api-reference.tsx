@@ -6,6 +6,7 @@ import { useEffect, useMemo } from "react";
 import { useTheme } from "next-themes";
 import type { AnyApiReferenceConfiguration } from "@scalar/api-reference-react";
 import "@scalar/api-reference-react/style.css";
+import { apiReferenceCss } from "./api-reference-theme";
 
 // Scalar mounts a Vue app on a DOM node: browser only.
 const ApiReferenceReact = dynamic(() => import("@scalar/api-reference-react").then((m) => m.ApiReferenceReact), {
@@ -37,11 +38,8 @@ export function apiReferenceConfiguration(dark: boolean): AnyApiReferenceConfigu
     documentDownloadType: "json",
     defaultHttpClient: { targetKey: "shell", clientKey: "curl" },
     hideClientButton: false,
-    customCss: [
-      ".scalar-app { --scalar-font: var(--font-sans); --scalar-font-code: var(--font-mono); }",
-      // The phone header keeps an empty 4 px slot for the hidden theme toggle, 5 px past a 390 px screen.
-      ".scalar-app .t-doc__header header { overflow-x: clip; }",
-    ].join("\n"),
+    // The console's fonts and palette, with text that meets WCAG AA in both modes (see the module).
+    customCss: apiReferenceCss,
   };
 }
 

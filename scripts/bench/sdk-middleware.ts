@@ -1,10 +1,15 @@
 // `npm run bench:sdk`: what the SDK's middleware costs. For Express, Fastify, Hono and a Next.js
-// route handler: the bare handler, the handler behind a hand-written fetch to Latchkey's verify, and
-// behind the SDK's middleware — each verifying against a real Latchkey (production server, fresh
-// PostgreSQL database, one seeded key). Servers on core 0 (`taskset -c 0`), autocannon on core 1,
-// the variants alternating, rounds repeated and averaged. Not a test: it prints a Markdown table for the README.
+// route handler, one app process serves the route four ways (scripts/bench/sdk-app.ts): bare, behind
+// a hand-written fetch to Latchkey's verify, the same hand-written fetch again (a control: two
+// identical variants show how much this machine alone moves a figure), and behind the SDK's
+// middleware — all verifying against one real Latchkey (production server, fresh PostgreSQL
+// database, one seeded key). Latchkey and the app run on core 0 (`taskset -c 0`), autocannon on
+// core 1; the variants take turns in short slices, the order reversed every round, so a slow moment
+// of the machine falls on all of them; each "vs" figure is the median of per-round pairs. Besides
+// req/s it reads the app's CPU time per request from /proc, which other work on the machine moves less.
+// Not a test: it prints a Markdown table for the README.
 //
-//   npm run bench:sdk -- [--seconds 5] [--rounds 2]
+//   npm run bench:sdk -- [--seconds 3] [--rounds 6] [--port 3581] [--frameworks express,hono]
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,12 +17,20 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 
-const flag = (name: string, fallback: number) => {
+const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : undefined;
 };
-const SECONDS = flag("seconds", 5);
-const ROUNDS = flag("rounds", 2);
+const SECONDS = Number(arg("seconds") ?? 3);
+const ROUNDS = Number(arg("rounds") ?? 6);
+// Two ports: Latchkey's and the app's (`--port 3681` when another benchmark holds 3581/3582).
+const LATCHKEY_PORT = Number(arg("port") ?? 3581);
+const APP_PORT = LATCHKEY_PORT + 1;
+const ALL_FRAMEWORKS = ["express", "fastify", "hono", "next"] as const;
+const FRAMEWORKS = ALL_FRAMEWORKS.filter((f) => !arg("frameworks") || arg("frameworks")!.split(",").includes(f));
+const VARIANTS = ["bare", "fetch", "control", "sdk"] as const;
+type Variant = (typeof VARIANTS)[number];
+
 const root = path.resolve(import.meta.dirname, "../..");
 const base = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-bench-sdk-"));
@@ -25,10 +38,6 @@ const dbName = `latchkey_bench_${randomBytes(4).toString("hex")}`;
 const pinned = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 const on = (core: number, cmd: string, args: string[]): [string, string[]] => (pinned ? ["taskset", ["-c", String(core), cmd, ...args]] : [cmd, args]);
 const children: ChildProcess[] = [];
-const LATCHKEY_PORT = 3581;
-const APP_PORT = 3582;
-const FRAMEWORKS = ["express", "fastify", "hono", "next"] as const;
-const VARIANTS = ["bare", "fetch", "sdk"] as const;
 
 async function waitFor(url: string, ms = 240_000) {
   const until = Date.now() + ms;
@@ -43,6 +52,14 @@ async function waitFor(url: string, ms = 240_000) {
   }
 }
 
+async function refuseBusyPort(port: number) {
+  const busy = await fetch(`http://127.0.0.1:${port}/`).then(
+    () => true,
+    () => false,
+  );
+  if (busy) throw new Error(`port ${port} is taken by another process: pass --port`);
+}
+
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     // A child killed by a signal has a signalCode and no exitCode: both mean it is gone.
@@ -52,10 +69,17 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-type Figures = { rps: number; p99: number; non2xx: number; errors: number };
+type Slice = { round: number; variant: Variant; rps: number; p99: number; requests: number; non2xx: number; errors: number; appCpuUs: number | null; latchkeyCpuUs: number | null };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 const admin = postgres(base, { max: 1, onnotice: () => {} });
 try {
+  await refuseBusyPort(LATCHKEY_PORT);
+  await refuseBusyPort(APP_PORT);
   await admin.unsafe(`create database ${dbName}`);
   const url = new URL(base);
   url.pathname = `/${dbName}`;
@@ -77,57 +101,69 @@ try {
   const latchkeyUrl = `http://127.0.0.1:${LATCHKEY_PORT}`;
   await waitFor(`${latchkeyUrl}/api/v1/openapi.json`);
 
-  /** Starts one app, checks it answers 200 with the key, drives it for `seconds` from core 1. */
-  async function measure(framework: string, variant: string, seconds: number): Promise<Figures> {
-    const [acmd, aargs] = on(0, process.execPath, ["--import", "tsx", path.join(root, "scripts/bench/sdk-app.ts"), framework, variant, String(APP_PORT), latchkeyUrl]);
+  /** Starts one framework's app, checks every variant answers 200 with the key, then drives the slices from core 1. */
+  async function measure(framework: string, rounds: number, seconds: number): Promise<Slice[]> {
+    // taskset execs node: the child's pid is the app's, whose CPU time the driver reads.
+    const [acmd, aargs] = on(0, process.execPath, ["--import", "tsx", path.join(root, "scripts/bench/sdk-app.ts"), framework, String(APP_PORT), latchkeyUrl]);
     const app = spawn(acmd, aargs, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
     children.push(app);
     try {
-      const target = `http://127.0.0.1:${APP_PORT}/v1/customers`;
-      await waitFor(target);
-      const check = await fetch(target, { headers: { authorization: `Bearer ${key}` } });
-      if (check.status !== 200) throw new Error(`${framework}/${variant} answered ${check.status}`);
-      const [dcmd, dargs] = on(1, process.execPath, [path.join(root, "scripts/bench/sdk-drive.mjs"), target, key, String(seconds)]);
-      const run = spawnSync(dcmd, dargs, { encoding: "utf8", cwd: root });
+      const appUrl = `http://127.0.0.1:${APP_PORT}`;
+      await waitFor(`${appUrl}/bare/v1/customers`);
+      for (const v of VARIANTS) {
+        const check = await fetch(`${appUrl}/${v}/v1/customers`, { headers: { authorization: `Bearer ${key}` } });
+        if (check.status !== 200) throw new Error(`${framework}/${v} answered ${check.status}`);
+      }
+      const driver = path.join(root, "scripts/bench/sdk-drive.mjs");
+      const [dcmd, dargs] = on(1, process.execPath, [driver, appUrl, key, VARIANTS.join(","), String(rounds), String(seconds), String(app.pid), String(latchkey.pid)]);
+      const run = spawnSync(dcmd, dargs, { encoding: "utf8", cwd: root, maxBuffer: 1 << 24 });
       if (run.status !== 0) throw new Error(run.stderr);
-      const figures = JSON.parse(run.stdout.trim().split("\n").pop()!) as Figures;
-      if (figures.non2xx || figures.errors) throw new Error(`${framework}/${variant}: ${figures.non2xx} non-2xx, ${figures.errors} errors`);
-      return figures;
+      const slices = JSON.parse(run.stdout.trim().split("\n").pop()!) as Slice[];
+      const failed = slices.filter((s) => s.non2xx || s.errors);
+      if (failed.length) throw new Error(`${framework}: ${failed.map((s) => `${s.variant} ${s.non2xx} non-2xx, ${s.errors} errors`).join("; ")}`);
+      return slices;
     } finally {
       await stop(app);
     }
   }
 
   // Latchkey's first seconds (JIT, the verify cache, connection pools) would land on whichever run came first.
-  await measure("express", "fetch", 3);
+  await measure("express", 1, 1);
   const loadBefore = os.loadavg()[0];
-  const results = new Map<string, Figures[]>();
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const framework of FRAMEWORKS) {
-      for (const variant of VARIANTS) {
-        const figures = await measure(framework, variant, SECONDS);
-        console.error(`[bench:sdk] round ${round} ${framework} ${variant}: ${Math.round(figures.rps)} req/s, p99 ${figures.p99} ms`);
-        results.set(`${framework}/${variant}`, [...(results.get(`${framework}/${variant}`) ?? []), figures]);
-      }
-    }
+  const results = new Map<string, Slice[]>();
+  for (const framework of FRAMEWORKS) {
+    const slices = await measure(framework, ROUNDS, SECONDS);
+    for (const s of slices) console.error(`[bench:sdk] ${framework} round ${s.round} ${s.variant}: ${Math.round(s.rps)} req/s, p99 ${s.p99} ms, app ${s.appCpuUs === null ? "?" : Math.round(s.appCpuUs)} µs CPU/request`);
+    results.set(framework, slices);
   }
 
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const cell = (framework: string, variant: string) => {
-    const runs = results.get(`${framework}/${variant}`)!;
-    return { rps: mean(runs.map((r) => r.rps)), p99: Math.round(mean(runs.map((r) => r.p99))) };
+  const of = (framework: string, variant: Variant) => results.get(framework)!.filter((s) => s.variant === variant);
+  /** Median over rounds of a figure of `variant` against the hand-written fetch of the same round. */
+  const paired = (framework: string, variant: Variant, figure: (s: Slice, fetch: Slice) => number) => {
+    const fetches = new Map(of(framework, "fetch").map((s) => [s.round, s]));
+    return of(framework, variant).map((s) => figure(s, fetches.get(s.round)!));
   };
-  const pct = (a: number, b: number) => `${a >= b ? "+" : "−"}${Math.abs(Math.round((a / b - 1) * 100))} %`;
+  const pct = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(Math.round(x * 100))} %`;
+  const range = (xs: number[], fmt: (x: number) => string) => `${fmt(median(xs))} (${fmt(Math.min(...xs))} … ${fmt(Math.max(...xs))})`;
+  const cpu = (xs: (number | null)[]) => (xs.some((x) => x === null) ? "—" : `${Math.round(median(xs as number[]))} µs`);
+  const cell = (framework: string, variant: Variant) => {
+    const runs = of(framework, variant);
+    return `${Math.round(median(runs.map((r) => r.rps))).toLocaleString("en-US")} req/s, p99 ${Math.round(median(runs.map((r) => r.p99)))} ms, ${cpu(runs.map((r) => r.appCpuUs))}`;
+  };
+  const name = (f: string) => (f === "next" ? "Next.js route handler¹" : f[0].toUpperCase() + f.slice(1));
+  const hasCpu = [...results.values()].flat().every((s) => s.appCpuUs !== null);
+  const cpuDelta = (f: string, v: Variant) => (hasCpu ? range(paired(f, v, (s, x) => s.appCpuUs! - x.appCpuUs!), (d) => `${d >= 0 ? "+" : "−"}${Math.abs(Math.round(d))} µs`) : "—");
   const lines = [
-    `| Framework | bare handler | + hand-written fetch to verify | + Latchkey middleware | middleware vs fetch (req/s) |`,
-    `|---|---|---|---|---|`,
+    `| Framework | bare handler | + hand-written fetch to verify | + Latchkey middleware | middleware vs fetch: req/s | middleware vs fetch: app CPU per request | control (the same fetch again) vs fetch: req/s |`,
+    `|---|---|---|---|---|---|---|`,
     ...FRAMEWORKS.map((f) => {
-      const [b, x, s] = VARIANTS.map((v) => cell(f, v));
-      const fmt = (c: { rps: number; p99: number }) => `${Math.round(c.rps).toLocaleString("en-US")} req/s, p99 ${c.p99} ms`;
-      return `| ${f === "next" ? "Next.js route handler¹" : f[0].toUpperCase() + f.slice(1)} | ${fmt(b)} | ${fmt(x)} | ${fmt(s)} | ${pct(s.rps, x.rps)} |`;
+      return `| ${name(f)} | ${cell(f, "bare")} | ${cell(f, "fetch")} | ${cell(f, "sdk")} | ${range(paired(f, "sdk", (s, x) => s.rps / x.rps - 1), pct)} | ${cpuDelta(f, "sdk")} | ${range(paired(f, "control", (s, x) => s.rps / x.rps - 1), pct)} |`;
     }),
   ];
-  console.log(`\n${SECONDS} s per run after a 1 s warm-up, 50 connections, mean of ${ROUNDS} round(s); servers ${pinned ? "on core 0" : "unpinned"}, autocannon ${pinned ? "on core 1" : "unpinned"}; ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}); 1-minute load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after (other work shares the machine).\n`);
+  console.log(
+    `\nEach cell: median over ${ROUNDS} rounds of ${SECONDS} s slices (50 connections, after a 1 s warm-up of each variant): req/s, p99 latency, the app's CPU time per request. "vs" columns: median of the per-round pairs (lowest … highest). ` +
+      `Latchkey and the app ${pinned ? "on core 0" : "unpinned"}, autocannon ${pinned ? "on core 1" : "unpinned"}; ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}); 1-minute load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after (other work shares the machine).\n`,
+  );
   console.log(lines.join("\n"));
 } finally {
   await Promise.all(children.map(stop));

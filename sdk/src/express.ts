@@ -20,7 +20,7 @@ export function protect(options: ProtectOptions<Request> = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     void (async () => {
       const key = options.getKey ? await options.getKey(req) : bearerKey(req.headers.authorization);
-      const ip = options.getIp ? options.getIp(req) : req.ip;
+      const ip = () => (options.getIp ? options.getIp(req) : req.ip);
       const outcome = await protectRequest({ key, method: req.method, path: pathOf(req.originalUrl || req.url), ip }, options);
       if (!outcome.ok) {
         res.status(outcome.denial.status).set(outcome.denial.headers).send(JSON.stringify(outcome.denial.problem));

@@ -16,7 +16,7 @@ declare module "fastify" {
 export function protect(options: ProtectOptions<FastifyRequest> = {}) {
   return async function latchkeyPreHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const key = options.getKey ? await options.getKey(request) : bearerKey(request.headers.authorization);
-    const ip = options.getIp ? options.getIp(request) : request.ip;
+    const ip = () => (options.getIp ? options.getIp(request) : request.ip);
     const outcome = await protectRequest({ key, method: request.method, path: pathOf(request.url), ip }, options);
     if (!outcome.ok) {
       // Returning the reply from an async hook tells Fastify the request is answered.

@@ -16,7 +16,7 @@ declare module "hono" {
 export function protect(options: ProtectOptions<Context> = {}): MiddlewareHandler {
   return async (c, next) => {
     const key = options.getKey ? await options.getKey(c) : bearerKey(c.req.header("authorization"));
-    const outcome = await protectRequest({ key, method: c.req.method, path: c.req.path, ip: options.getIp?.(c) }, options);
+    const outcome = await protectRequest({ key, method: c.req.method, path: c.req.path, ip: () => options.getIp?.(c) }, options);
     if (!outcome.ok) return new Response(JSON.stringify(outcome.denial.problem), { status: outcome.denial.status, headers: outcome.denial.headers });
     c.set("latchkey", outcome.answer);
     await next();

@@ -48,6 +48,15 @@ export class Latchkey {
     if (!(Number.isInteger(this.retries) && this.retries >= 0)) throw new RangeError("Latchkey: retries must be a whole number ≥ 0");
   }
 
+  /**
+   * Whether an end client's `ip` is worth sending: Latchkey honours it only from a caller with a root
+   * key (keys:verify) and otherwise checks the address the call comes from. The middleware reads the
+   * request's address only when this is true.
+   */
+  get forwardsClientIp(): boolean {
+    return Boolean(this.rootKey);
+  }
+
   /** The generated client of the management API, authenticated with `rootKey`. */
   get api(): ManagementApi {
     return (this.managementApi ??= createManagementApi({ baseUrl: this.baseUrl, rootKey: this.rootKey, fetch: this.fetchImpl }));

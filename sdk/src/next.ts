@@ -17,7 +17,7 @@ export function withLatchkey<R extends Request, Ctx = unknown>(
 ): (req: R, ctx: Ctx) => Promise<Response> {
   return async (req, ctx) => {
     const key = options.getKey ? await options.getKey(req) : bearerKey(req.headers.get("authorization"));
-    const outcome = await protectRequest({ key, method: req.method, path: new URL(req.url).pathname, ip: options.getIp?.(req) }, options);
+    const outcome = await protectRequest({ key, method: req.method, path: new URL(req.url).pathname, ip: () => options.getIp?.(req) }, options);
     if (!outcome.ok) return problemResponse(outcome.denial);
     return handler(Object.assign(req, { latchkey: outcome.answer }), ctx);
   };

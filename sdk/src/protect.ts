@@ -14,7 +14,11 @@ export type ProtectOptions<Req> = {
   cost?: number;
   /** Where the key is; default the `Authorization: Bearer <key>` header. */
   getKey?: (req: Req) => string | null | undefined | Promise<string | null | undefined>;
-  /** The end client's address, for keys with an IP allowlist (needs a `rootKey` with keys:verify). Express and Fastify default to `req.ip`. */
+  /**
+   * The end client's address, for keys with an IP allowlist. Express and Fastify default to `req.ip`.
+   * Latchkey counts it only from a client with a `rootKey` (holding keys:verify); without one it checks
+   * the address the call comes from, so the middleware then neither reads nor sends it.
+   */
   getIp?: (req: Req) => string | null | undefined;
 };
 
@@ -22,8 +26,8 @@ export type Problem = { type: "about:blank"; title: string; status: number; deta
 export type Denial = { status: 401 | 403 | 429 | 503; headers: Record<string, string>; problem: Problem };
 export type ProtectOutcome = { ok: true; answer: VerifyResult } | { ok: false; denial: Denial; answer?: VerifyResult };
 
-/** What the request carries, whatever the framework. */
-export type RequestFacts = { key: string | null | undefined; method: string; path: string; ip?: string | null };
+/** What the request carries, whatever the framework. `ip` may be a function: it is read only when Latchkey would count it. */
+export type RequestFacts = { key: string | null | undefined; method: string; path: string; ip?: string | null | (() => string | null | undefined) };
 
 const UNAUTHORIZED: Partial<Record<string, string>> = {
   MISSING_KEY: "Send your API key as Authorization: Bearer <key>.",
@@ -96,13 +100,15 @@ export function defaultLatchkey(): Latchkey {
 /** Verifies one request. Throws only what Latchkey#verifyKey throws (a misconfiguration), for the framework's error handling. */
 export async function protectRequest(facts: RequestFacts, options: ProtectOptions<never>): Promise<ProtectOutcome> {
   if (!facts.key) return { ok: false, denial: deny(401, "MISSING_KEY", UNAUTHORIZED.MISSING_KEY!, { "www-authenticate": 'Bearer realm="api"' }) };
-  const answer = await (options.latchkey ?? defaultLatchkey()).verifyKey({
+  const latchkey = options.latchkey ?? defaultLatchkey();
+  const ip = latchkey.forwardsClientIp ? (typeof facts.ip === "function" ? facts.ip() : facts.ip) : null;
+  const answer = await latchkey.verifyKey({
     key: facts.key,
     environment: options.environment,
     permissions: options.permissions,
     method: facts.method,
     path: facts.path,
-    ...(facts.ip ? { ip: facts.ip } : {}),
+    ...(ip ? { ip } : {}),
     ...(options.ratelimits ? { ratelimits: options.ratelimits } : {}),
     ...(options.cost !== undefined ? { cost: options.cost } : {}),
   });

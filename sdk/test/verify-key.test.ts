@@ -2,6 +2,7 @@
 import type http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { Latchkey, LatchkeyError, VerifyCache, type VerifyAnswer } from "../src/index.js";
+import { protectRequest } from "../src/protect.js";
 import { closedPortUrl, listen, type Listening } from "./listen.js";
 
 type Hit = { method: string; url: string; authorization?: string; body: unknown };
@@ -116,6 +117,21 @@ describe("verifyKey", () => {
     expect(seen).toEqual([["unavailable", "/v1/a"], ["unavailable", "/v1/b"]]);
     const throwing = new Latchkey({ baseUrl, retries: 0, onError: () => { throw new Error("page the on-call"); } });
     await expect(throwing.verifyKey({ key: KEY })).rejects.toThrow("page the on-call");
+  });
+});
+
+describe("middleware requests", () => {
+  it("read and send the end client's address only with a root key (Latchkey ignores it from anyone else)", async () => {
+    const { url, hits } = await fakeLatchkey((_, res) => json(res, 200, VALID));
+    let reads = 0;
+    const ip = () => (reads++, "10.1.2.3");
+    const facts = { key: KEY, method: "GET", path: "/v1/customers", ip };
+    await protectRequest(facts, { latchkey: new Latchkey({ baseUrl: url }) });
+    expect(reads).toBe(0);
+    await protectRequest(facts, { latchkey: new Latchkey({ baseUrl: url, rootKey: "sk_prod_root" }) });
+    expect(reads).toBe(1);
+    await protectRequest({ ...facts, ip: "203.0.113.9" }, { latchkey: new Latchkey({ baseUrl: url, rootKey: "sk_prod_root" }) });
+    expect(hits.map((h) => (h.body as { ip?: string }).ip)).toEqual([undefined, "10.1.2.3", "203.0.113.9"]);
   });
 });
 

@@ -7,7 +7,9 @@ export const metadata: Metadata = { title: "API reference" };
 
 export default function ApiDocsPage() {
   return (
-    <main className="min-w-0">
+    // Scalar renders the reference in its own <main> (named "API documentation for …"): this page
+    // wraps it in a plain element, so there is one main landmark and the header is the banner.
+    <div className="min-w-0">
       <header className="border-b border-zinc-200 bg-white px-4 py-4 sm:px-6 dark:border-zinc-800 dark:bg-zinc-900">
         <div className="flex items-start justify-between gap-4">
           <div className="min-w-0">
@@ -29,6 +31,6 @@ export default function ApiDocsPage() {
         </p>
       </header>
       <ApiReference />
-    </main>
+    </div>
   );
 }
