@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { opAction } from "@/app/_lib/action";
 import type { OrgContext } from "@/lib/context";
-import { createCustomerOp, deleteCustomerOp, updateCustomerOp } from "@/lib/customers/operations";
+import { createCustomerOp, deleteCustomerOp, listCustomersOp, updateCustomerOp } from "@/lib/customers/operations";
+import { customerLabel } from "@/lib/customers/names";
 
 const refresh = (ctx: OrgContext) => revalidatePath(`/orgs/${ctx.org.slug}/settings`, "layout");
 
@@ -18,3 +19,6 @@ export const updateCustomerAction = opAction(updateCustomerOp, (ctx, c) => {
 });
 
 export const deleteCustomerAction = opAction(deleteCustomerOp, refresh);
+
+/** The key form's and the keys table's customer picker: a search by name, external ID or id. */
+export const searchCustomersAction = opAction(listCustomersOp, (_ctx, { rows, total }) => ({ options: rows.map((c) => ({ id: c.id, label: customerLabel(c) })), total }));

@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import type { ColumnDef } from "@tanstack/react-table";
 import { Badge } from "@/components/ui/badge";
 import { Switch } from "@/components/ui/switch";
+import { CreditsLine } from "@/components/credits/credits-line";
 import { formatWindow, relativeTime } from "@/lib/format";
 import type { KeyView } from "@/lib/keys/view";
 import { EnvironmentBadge, KeyStatusBadge } from "./key-badges";
@@ -36,7 +37,7 @@ export const KEY_COLUMN_LABELS = {
   environment: "Environment",
   owner: "Owner",
   permissions: "Permissions",
-  rateLimit: "Rate limits",
+  rateLimit: "Limits and credits",
   expiresAt: "Expires",
   lastUsedAt: "Last used",
   createdAt: "Created",
@@ -237,16 +238,23 @@ export function getKeyColumns(o: Options): ColumnDef<typeof keyTableFeatures, Ke
     },
     {
       id: "rateLimit",
-      header: "Rate limits",
+      header: "Limits",
       cell: ({ row: { original: k } }) => {
         // The key's own limits (a customer's are shown on the customer); "default" first.
         const [first, ...more] = [...k.ratelimits].sort((a, b) => Number(b.name === "default") - Number(a.name === "default"));
-        if (!first) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
+        // Credits: the key's own, else its customer's (which verification then takes from).
+        const credits = k.credits ?? k.customerCredits;
+        if (!first && !credits) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
         return (
-          <span className="whitespace-nowrap" title={k.ratelimits.map((l) => `${l.name}: ${l.limit} / ${formatWindow(l.window)}`).join("\n")}>
-            {first.limit} / {formatWindow(first.window)}
-            {more.length > 0 && <span className="text-zinc-500 dark:text-zinc-400"> +{more.length}</span>}
-          </span>
+          <div className="whitespace-nowrap">
+            {first && (
+              <p title={k.ratelimits.map((l) => `${l.name}: ${l.limit.toLocaleString("en-US")} / ${formatWindow(l.window)}`).join("\n")}>
+                {first.limit.toLocaleString("en-US")} / {formatWindow(first.window)}
+                {more.length > 0 && <span className="text-zinc-500 dark:text-zinc-400"> +{more.length}</span>}
+              </p>
+            )}
+            {credits && <CreditsLine credits={credits} shared={!k.credits} />}
+          </div>
         );
       },
     },

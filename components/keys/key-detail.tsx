@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { CreditsLine } from "@/components/credits/credits-line";
 import { FormError } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import { updateKeyAction } from "@/app/_actions/keys";
@@ -202,6 +203,9 @@ export function KeyDetail({
                 "None"
               )}
             </Row>
+            <Row label="Credits">
+              <KeyCredits k={k} />
+            </Row>
             <Row label="Expires">{k.expiresAt ? absoluteTime(k.expiresAt) : "Never"}</Row>
             <Row label="External ID">{k.externalId ?? "—"}</Row>
             <Row label="Metadata">{Object.keys(k.metadata).length ? <code className="font-mono text-xs">{JSON.stringify(k.metadata)}</code> : "—"}</Row>
@@ -245,5 +249,22 @@ export function KeyDetail({
       </Section>
       {actions.dialogs}
     </div>
+  );
+}
+
+/** The credits verification takes from: the key's own, else its customer's, else none (no limit on use). */
+function KeyCredits({ k }: { k: KeyView }) {
+  const credits = k.credits ?? k.customerCredits;
+  if (!credits) return <span data-testid="key-credits">None: verifications are not counted against credits</span>;
+  const refill = credits.refill ? `; refilled to ${credits.refill.amount.toLocaleString("en-US")} ${credits.refill.interval}` : "";
+  const next = "nextRefillAt" in credits && credits.nextRefillAt ? `, next ${absoluteTime(credits.nextRefillAt)}` : "";
+  const low = credits.lowThreshold !== null ? `; low at ${credits.lowThreshold.toLocaleString("en-US")}` : "";
+  return (
+    <span data-testid="key-credits">
+      <CreditsLine credits={credits} className="inline text-sm" /> left{refill}
+      {next}
+      {low}
+      {!k.credits && <span className="text-zinc-500 dark:text-zinc-400"> — the customer&apos;s, shared by its keys</span>}
+    </span>
   );
 }

@@ -5,12 +5,15 @@ import { isPublicSafePermission, KEY_ENVIRONMENTS, ENV_LABELS, type KeyType } fr
 import type { KeyView } from "@/lib/keys/view";
 import { CreditFields, readCredits } from "@/components/credits/credit-fields";
 import { NamedLimitFields, readNamedLimits } from "@/components/limits/named-limit-fields";
+import { CustomerPicker, type CustomerOption } from "@/components/customers/customer-picker";
+import { customerLabel } from "@/lib/customers/names";
 
 export type KeyFormContext = {
+  orgSlug: string;
   catalog: { name: string; description: string | null; builtin: boolean }[];
   members: { id: string; label: string }[];
-  /** The organization's customers a key can be scoped to. */
-  customers: { id: string; label: string }[];
+  /** The organization's first customers by name, and how many it has (the picker searches the rest). */
+  customers: { options: CustomerOption[]; total: number };
   myUserId: string;
   isAdmin: boolean;
   policy: { requireExpiry: boolean; maxLifetimeDays: number | null };
@@ -66,6 +69,7 @@ export function KeyFormFields({ ctx, errors, initial, idPrefix = "key" }: { ctx:
   const id = (s: string) => `${idPrefix}-${s}`;
   const err = (k: string) => errors[k];
   const selected = new Set(initial?.permissions ?? []);
+  const [customer, setCustomer] = React.useState<CustomerOption | null>(initial?.customer ? { id: initial.customer.id, label: customerLabel(initial.customer) } : null);
   return (
     <div className="space-y-4">
       <Field label="Name" htmlFor={id("name")} errors={err("name")}>
@@ -78,16 +82,18 @@ export function KeyFormFields({ ctx, errors, initial, idPrefix = "key" }: { ctx:
         label="Customer"
         htmlFor={id("customer")}
         errors={err("customerId")}
-        hint={ctx.customers.length ? "Verification answers name the customer; type to jump to a name." : "No customers yet: add them under Settings → Customers."}
+        hint={ctx.customers.total ? "Verification answers name the customer. Type to search by name or external ID." : "No customers yet: add them under Settings → Customers."}
       >
-        <Select id={id("customer")} name="customerId" defaultValue={initial?.customer?.id ?? ""}>
-          <option value="">No customer</option>
-          {ctx.customers.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.label}
-            </option>
-          ))}
-        </Select>
+        <CustomerPicker
+          id={id("customer")}
+          orgSlug={ctx.orgSlug}
+          name="customerId"
+          value={customer}
+          onChange={setCustomer}
+          initial={ctx.customers}
+          noneLabel="No customer"
+          invalid={!!err("customerId")}
+        />
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Owner" htmlFor={id("owner")} errors={err("ownerId")} hint="The key acts with this member's rights.">

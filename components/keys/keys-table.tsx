@@ -16,6 +16,7 @@ import { useStoredState } from "@/components/ui/use-stored-state";
 import { getKeyColumns, KEY_COLUMN_LABELS, type HideableKeyColumn, type SortKey } from "./key-columns";
 import { keyTableFeatures } from "./key-table-features";
 import { useKeyActions } from "./key-actions";
+import { CustomerPicker, type CustomerOption } from "@/components/customers/customer-picker";
 
 
 export type KeyTableState = {
@@ -143,8 +144,8 @@ export function KeysTable({
   state: KeyTableState;
   /** Owner filter options (the organization view). */
   owners?: { id: string; label: string }[];
-  /** Customer filter options (the organization view, when it has customers). */
-  customers?: { id: string; label: string }[];
+  /** The customer filter (the organization view, when it has customers): its first options and the chosen one. */
+  customers?: { orgSlug: string; initial: { options: CustomerOption[]; total: number }; selected: CustomerOption | null };
   /** Organization filter options and column (the account view). */
   orgs?: { slug: string; name: string }[];
   emptyAction: React.ReactNode;
@@ -254,15 +255,9 @@ export function KeysTable({
             ))}
           </Select>
         )}
-        {customers && customers.length > 0 && (
-          <Select aria-label="Filter by customer" value={state.customer ?? ""} onChange={(e) => set({ customer: e.target.value })} className="w-auto max-w-[12rem]">
-            <option value="">Any customer</option>
-            {customers.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </Select>
+        {customers && (customers.initial.total > 0 || customers.selected) && (
+          // Remounted when the URL's customer changes (a reset, back/forward): it starts from the page's choice.
+          <CustomerFilter key={state.customer ?? ""} filter={customers} onChange={(id) => set({ customer: id })} />
         )}
         {orgs && (
           <Select aria-label="Filter by organization" value={state.org ?? ""} onChange={(e) => set({ org: e.target.value })} className="w-auto max-w-[14rem]">
@@ -346,5 +341,24 @@ export function KeysTable({
       </nav>
       {actions.dialogs}
     </Card>
+  );
+}
+
+function CustomerFilter({ filter, onChange }: { filter: NonNullable<React.ComponentProps<typeof KeysTable>["customers"]>; onChange: (id: string) => void }) {
+  const [value, setValue] = React.useState(filter.selected);
+  return (
+    <CustomerPicker
+      id="keys-customer-filter"
+      orgSlug={filter.orgSlug}
+      ariaLabel="Filter by customer"
+      noneLabel="Any customer"
+      value={value}
+      initial={filter.initial}
+      onChange={(c) => {
+        setValue(c);
+        onChange(c?.id ?? "");
+      }}
+      className="w-52"
+    />
   );
 }

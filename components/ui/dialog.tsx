@@ -23,6 +23,11 @@ export function DialogContent({
     <D.Portal>
       <D.Overlay className="fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px]" />
       <D.Content
+        // Escape in an open list inside the dialog (a combobox's) closes that list, not the dialog.
+        onEscapeKeyDown={(e) => {
+          const t = e.target;
+          if (t instanceof HTMLElement && t.getAttribute("role") === "combobox" && t.getAttribute("aria-expanded") === "true") e.preventDefault();
+        }}
         className={cn(
           "fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 overflow-y-auto",
           "rounded-lg border border-zinc-200 bg-white p-6 shadow-xl focus:outline-none dark:border-zinc-800 dark:bg-zinc-900",

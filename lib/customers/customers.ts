@@ -82,14 +82,6 @@ export async function getCustomer(ctx: OrgContext, customerId: string): Promise<
 }
 
 /** Every customer of the organization, for the key form's picker (by name, at most `limit`). */
-export async function customerChoices(ctx: OrgContext, limit = 500): Promise<Pick<Customer, "id" | "name" | "externalId">[]> {
-  return getDb()
-    .select({ id: customers.id, name: customers.name, externalId: customers.externalId })
-    .from(customers)
-    .where(eq(customers.organizationId, ctx.org.id))
-    .orderBy(asc(customers.name))
-    .limit(limit);
-}
 
 const duplicate = () => fieldError("externalId", "Another customer of this organization already has this external ID");
 

@@ -7,6 +7,7 @@ import { id, pageQuery, pageResult } from "../primitives";
 import { toApiKey } from "../api/key-json";
 import { VERIFY_CODES } from "../verify/codes";
 import { listRequestLog } from "../verify/usage-queries";
+import { ANALYTICS_RANGE_NAMES } from "../analytics/verifications";
 import { createKeySchema, EDITABLE_KEY_FIELDS, keyIdsSchema, rollKeySchema, updateKeySchema } from "./input";
 import { createKey, patchKey, rollKey } from "./lifecycle";
 import { changeKeys, KEY_ACTIONS, type KeyAction } from "./status";
@@ -166,7 +167,7 @@ export const keyLogQuerySchema = z.object({
 
 /** The key page's URL state: the request log's filters (as in GET /api/v1/keys/{id}/logs) plus the chart's range. */
 export const keyPageQuerySchema = keyLogQuerySchema.omit({ since: true, perPage: true }).extend({
-  range: z.enum(["24h", "7d", "30d"], { error: "range must be 24h, 7d or 30d" }).default("24h"),
+  range: z.enum(ANALYTICS_RANGE_NAMES, { error: `range must be one of ${ANALYTICS_RANGE_NAMES.join(", ")}` }).default("24h"),
 });
 
 export const listKeyLogsOp = operation({

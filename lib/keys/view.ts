@@ -38,6 +38,8 @@ export type KeyView = {
   customer: { id: string; name: string; externalId: string } | null;
   /** The key's own credits (null: none; a customer's credits are shown on the customer). */
   credits: ReturnType<typeof creditsOf>;
+  /** Its customer's credits, which verification takes from when the key has none of its own. */
+  customerCredits: ReturnType<typeof creditsOf>;
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   createdAt: string;
@@ -82,6 +84,7 @@ export function toKeyView(viewer: KeyViewer, k: KeyRow, now = new Date()): KeyVi
     metadata: k.metadata,
     externalId: k.externalId,
     credits: creditsOf(k, now),
+    customerCredits: k.customerCredits ? creditsOf(k.customerCredits, now) : null,
     customer: k.customerId && k.customerName !== null ? { id: k.customerId, name: k.customerName, externalId: k.customerExternalId ?? "" } : null,
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
     lastUsedIp: k.lastUsedIp,

@@ -76,15 +76,19 @@ export function runOperation<I extends OperationInput, R>(op: Operation<I, R>, c
 
 /**
  * A server action's input is one flat object: the path parameters beside the body's fields
- * (`{ id, name, … }`). This splits it the way the REST API receives it.
+ * (`{ id, name, … }`), or beside the query's for an operation without a body (`{ q, perPage }`).
+ * This splits it the way the REST API receives it.
  */
 export function splitFlatInput(op: Operation, input: unknown): RawInput {
   const flat = input && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
   const paramNames = Object.keys(op.input.params?.shape ?? {});
+  // An operation without a body (a list) takes its other fields as its query (search, sort, page).
+  const queryNames = op.input.body ? [] : Object.keys(op.input.query?.shape ?? {});
   const params: Record<string, unknown> = {};
+  const query: Record<string, unknown> = {};
   const body: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(flat)) (paramNames.includes(k) ? params : body)[k] = v;
-  return { params, body: op.input.body ? (input === undefined ? undefined : body) : undefined };
+  for (const [k, v] of Object.entries(flat)) (paramNames.includes(k) ? params : queryNames.includes(k) ? query : body)[k] = v;
+  return { params, query, body: op.input.body ? (input === undefined ? undefined : body) : undefined };
 }
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;

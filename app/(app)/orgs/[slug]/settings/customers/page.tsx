@@ -7,6 +7,8 @@ import { CreateCustomerDialog } from "@/components/customers/customer-form";
 import { listCustomersOp } from "@/lib/customers/operations";
 import { parsePageQuery, type RawSearchParams } from "@/lib/ops/operation";
 import { isAdminRole } from "@/lib/orgs/roles";
+import { creditsOf } from "@/lib/credits/credits";
+import { CreditsLine } from "@/components/credits/credits-line";
 
 export const metadata = { title: "Customers" };
 
@@ -54,6 +56,7 @@ export default async function CustomersPage({ params, searchParams }: { params: 
                   <th scope="col" className="px-5 py-2.5 font-medium">Name</th>
                   <th scope="col" className="px-3 py-2.5 font-medium">External ID</th>
                   <th scope="col" className="px-3 py-2.5 font-medium">Keys</th>
+                  <th scope="col" className="px-3 py-2.5 font-medium">Credits</th>
                   <th scope="col" className="px-5 py-2.5 font-medium">Created</th>
                 </tr>
               </thead>
@@ -68,6 +71,9 @@ export default async function CustomersPage({ params, searchParams }: { params: 
                     </td>
                     <td className="px-3 py-3 font-mono text-xs">{c.externalId}</td>
                     <td className="px-3 py-3 tabular-nums">{c.keyCount}</td>
+                    <td className="px-3 py-3 whitespace-nowrap">
+                      <CreditsCell customer={c} />
+                    </td>
                     <td className="px-5 py-3 whitespace-nowrap text-zinc-600 dark:text-zinc-400">
                       <time dateTime={c.createdAt.toISOString()}>{c.createdAt.toISOString().slice(0, 10)}</time>
                     </td>
@@ -85,4 +91,9 @@ export default async function CustomersPage({ params, searchParams }: { params: 
       </Card>
     </>
   );
+}
+
+function CreditsCell({ customer }: { customer: Parameters<typeof creditsOf>[0] }) {
+  const credits = creditsOf(customer);
+  return credits ? <CreditsLine credits={credits} className="text-sm" /> : <span className="text-zinc-500 dark:text-zinc-400">—</span>;
 }

@@ -12,8 +12,9 @@ import { keyPageQuerySchema } from "@/lib/keys/operations";
 import { isId } from "@/lib/primitives";
 import { parsePageQuery, type RawSearchParams } from "@/lib/ops/operation";
 import { toKeyView } from "@/lib/keys/view";
-import { KeyRequestLog, KeyUsage, USAGE_RANGES, hourlyPoints } from "@/components/keys/key-usage";
-import { listRequestLog, usageByHour } from "@/lib/verify/usage-queries";
+import { KeyRequestLog, KeyUsage, USAGE_RANGE_HOURS } from "@/components/keys/key-usage";
+import { listRequestLog } from "@/lib/verify/usage-queries";
+import { keyUsageSeries } from "@/lib/analytics/verifications";
 import { keyPermissionUsage } from "@/lib/keys/permission-usage";
 import { PermissionUsage } from "@/components/keys/permission-usage";
 
@@ -30,13 +31,12 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
   });
   const key = toKeyView(ctx.membership, row);
   const { range, code, page } = parsePageQuery(keyPageQuerySchema, sp);
-  const hours = USAGE_RANGES[range];
   const now = new Date();
-  const since = new Date(now.getTime() - hours * 3600_000);
-  const [form, trail, hourly, log, permissionUsage] = await Promise.all([
+  const since = new Date(now.getTime() - USAGE_RANGE_HOURS[range] * 3600_000);
+  const [form, trail, chart, log, permissionUsage] = await Promise.all([
     keyFormContext(ctx),
     listAuditTrail(ctx, key.id),
-    usageByHour(key.id, since),
+    keyUsageSeries(ctx, key.id, range, now),
     listRequestLog(key.id, { page, perPage: 25, code, since }),
     keyPermissionUsage(ctx, key.id, now),
   ]);
@@ -52,7 +52,7 @@ export default async function KeyPage({ params, searchParams }: { params: Promis
         members={form.members}
         usage={
           <>
-            <KeyUsage base={base} range={range} code={code} page={page} chart={hourlyPoints(hourly, hours, now)} />
+            <KeyUsage base={base} range={range} code={code} page={page} chart={chart} />
             <PermissionUsage orgSlug={ctx.org.slug} keyId={key.id} keyName={key.name} usage={permissionUsage} canManage={key.canManage} />
           </>
         }
