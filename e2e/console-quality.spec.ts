@@ -4,10 +4,18 @@
 // switch), the pagination fits a phone, sorting follows quick clicks, and the key page reads top-down.
 import { test, expect, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { createKeyInUi, signUp, snap } from "./helpers";
+import { createKeyInUi, renderWholeReference, signUp, snap } from "./helpers";
 
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+async function seriousViolations(page: Page, { large = false } = {}) {
+  let axe = new AxeBuilder({ page });
+  // The whole API reference is some 12,000 elements: axe's default (a partial run per frame, then a
+  // second page that merges them, passed nodes included) spends most of a minute carrying results
+  // about; run in the page itself (the page has no frames) and bring back the violations only.
+  if (large) {
+    expect(page.frames(), "a page without frames").toHaveLength(1);
+    axe = axe.setLegacyMode(true).options({ resultTypes: ["violations"] });
+  }
+  const { violations } = await axe.analyze();
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
@@ -87,13 +95,20 @@ test("keys table: Columns menu remembered per user, Active switch, fits 1366 px,
   const email = `quality-${Date.now()}@example.com`;
   await signUp(page, "Quality Check", email);
   const keysUrl = page.url();
-  await createKeyInUi(page, "Billing service", ["keys:read", "keys:write", "audit:read"]);
+  const billing = await createKeyInUi(page, "Billing service", ["keys:read", "keys:write", "audit:read"]);
   for (let i = 1; i <= 11; i++) await createKeyInUi(page, `svc-${String(i).padStart(2, "0")}`, []);
+  // The widest Limits cell: two named limits and seven-digit credits, on the first page.
+  const metered = await page.request.post("/api/v1/keys", {
+    headers: { Authorization: `Bearer ${billing}` },
+    data: { name: "svc-metered", ratelimits: [{ name: "default", limit: 100000, window: 60 }, { name: "burst", limit: 5000, window: 1 }], credits: { remaining: 1250000 } },
+  });
+  expect(metered.status()).toBe(201);
   await page.goto(`${keysUrl}?perPage=10`);
+  await expect(page.getByRole("row", { name: /svc-metered/ })).toContainText("1,250,000 credits");
 
   // The default columns fit a 1366 px laptop: no sideways scrolling.
   const header = page.locator("thead");
-  await expect(header).toContainText("Rate limit");
+  await expect(header).toContainText("Limits");
   await expect(header).not.toContainText("Created");
   expect(await tableOverflow(page)).toBeLessThanOrEqual(1);
   await snap(page, info, "quality-01-keys-1366");
@@ -256,7 +271,8 @@ test("the key page reads top-down: summary, usage, settings, activity, with sect
 });
 
 test("axe on every console page, light and dark: no serious or critical violations", async ({ browser }, info) => {
-  test.setTimeout(300_000);
+  // Some twenty pages twice, a success and an error toast twice.
+  test.setTimeout(420_000);
   const { context, page } = await laptop(browser);
   // Signed out: sign-in and sign-up.
   const signedOut: [string, string][] = [["sign-in", "/sign-in"], ["sign-up", "/sign-up"]];
@@ -305,6 +321,7 @@ test("axe on every console page, light and dark: no serious or critical violatio
     ["account security", "/account/security"],
     ["invitation", inviteUrl],
     ["not found", "/orgs/no-such-org-here/settings"],
+    // The API reference (/docs/api) has a test of its own, below.
   ];
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
@@ -319,6 +336,49 @@ test("axe on every console page, light and dark: no serious or critical violatio
     await expect(page.getByText("Key ID copied")).toBeVisible();
     expect.soft(await seriousViolations(page), `success toast, ${scheme}`).toEqual([]);
     await snap(page, info, `quality-06-toast-${scheme}`);
+
+    // An error toast, as a user meets one: the key is suspended here, then reactivated in another
+    // tab; this tab's switch still shows it suspended, so "reactivate" is refused by the server.
+    const active = page.getByTestId("key-row-Axe key").getByRole("switch", { name: "Active: Axe key" });
+    await active.click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Suspend" }).click();
+    await expect(active).toHaveAttribute("aria-checked", "false");
+    const elsewhere = await context.newPage();
+    await elsewhere.goto(keysUrl);
+    const otherSwitch = elsewhere.getByTestId("key-row-Axe key").getByRole("switch");
+    await otherSwitch.click();
+    await expect(otherSwitch).toHaveAttribute("aria-checked", "true");
+    await elsewhere.close();
+    // The error toast alone on screen (the "suspended" one has gone), then the refused click.
+    const toasts = page.locator("[data-sonner-toast]");
+    await expect(toasts).toHaveCount(0, { timeout: 15_000 });
+    await active.click();
+    const error = page.locator('[data-sonner-toast][data-type="error"]');
+    await expect(error).toContainText("“Axe key” is not suspended.");
+    // Alt+T, Sonner's key for reaching the notifications, expands them; an expanded toast's timer is
+    // paused, so it stays on screen while axe runs (a pointer over it would do the same).
+    await page.keyboard.press("Alt+KeyT");
+    await expect(error).toHaveAttribute("data-expanded", "true");
+    expect.soft(await seriousViolations(page), `error toast, ${scheme}`).toEqual([]);
+    await expect(error).toBeVisible();
+    await snap(page, info, `quality-07-error-toast-${scheme}`);
+    await page.keyboard.press("Escape");
+  }
+  await context.close();
+});
+
+test("axe on the API reference, light and dark, once Scalar has rendered all of it", async ({ browser }, info) => {
+  test.setTimeout(240_000);
+  const { context, page } = await laptop(browser);
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto("/docs/api");
+    // Scalar follows the console's theme: its light-mode or dark-mode class is on <body>.
+    await expect(page.locator("body")).toHaveClass(new RegExp(`\\b${scheme}-mode\\b`));
+    // Every operation and model rendered, not the empty shell Scalar starts from.
+    await renderWholeReference(page);
+    expect.soft(await seriousViolations(page, { large: true }), `API reference, ${scheme}`).toEqual([]);
+    await page.screenshot({ path: info.outputPath(`quality-08-reference-${scheme}-1366.png`) });
   }
   await context.close();
 });

@@ -36,3 +36,22 @@ export async function createKeyInUi(page: Page, name: string, permissions: strin
   await page.keyboard.press("Escape");
   return token;
 }
+
+/**
+ * Scalar (/docs/api) puts an empty placeholder where each operation and model goes and fills it as
+ * it first comes into view. Brings every placeholder into view until none is left, so that a check
+ * sees the whole reference, not the shell; then back to the top.
+ */
+export async function renderWholeReference(page: Page) {
+  // The document is read and laid out: the first operation's section (or its placeholder) is there.
+  await expect(page.locator('[id="latchkey/tag/keys/GET/api/v1/keys"]')).toBeAttached({ timeout: 30_000 });
+  const placeholders = page.locator('[data-placeholder="true"]');
+  await expect(async () => {
+    await page.evaluate(() => document.querySelector('[data-placeholder="true"]')?.scrollIntoView());
+    await expect(placeholders).toHaveCount(0, { timeout: 500 });
+  }).toPass({ timeout: 60_000, intervals: [100] });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  // Filled, not only unmarked: the first operation and the last model have their text.
+  await expect(page.locator('[id="latchkey/tag/keys/POST/api/v1/keys"]')).toContainText("/api/v1/keys");
+  await expect(page.locator('[id^="latchkey/models/"]').last()).not.toBeEmpty();
+}

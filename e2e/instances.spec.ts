@@ -1,7 +1,8 @@
 // Two production server processes on one PostgreSQL database (and one Redis), as behind a load
 // balancer: credits are exact and refilled once; a customer's limit is shared by its keys; a
 // revocation through one instance reaches the other's cache within 1 s; a per-key rate limit is
-// shared; SIGTERM under load loses no request-log entry. PostgreSQL only (PGlite is
+// shared; SIGTERM under load loses no request-log entry; an instance without LATCHKEY_ENCRYPTION_KEY
+// refuses to start once an organization keeps recoverable keys. PostgreSQL only (PGlite is
 // single-process by design).
 import fs from "node:fs";
 import path from "node:path";
@@ -167,4 +168,28 @@ test("two instances: revocation within 1 s, one shared rate limit, SIGTERM under
   expect(log.total).toBe(answered);
   expect(logs[1]).toContain('"msg":"stopped"');
   fs.writeFileSync(test.info().outputPath("instance-1.log"), logs[1]);
+});
+
+test("on PostgreSQL an instance without LATCHKEY_ENCRYPTION_KEY refuses to start once an organization keeps recoverable keys", async () => {
+  const u = new URL(baseDb!);
+  u.pathname = `/${name}`;
+  const sql = postgres(u.toString(), { max: 1, onnotice: () => {} });
+  const orgId = `org_recoverable${randomBytes(4).toString("hex")}`;
+  await sql`insert into organization (id, name, slug, key_recoverable) values (${orgId}, 'Keeps keys', ${orgId.toLowerCase().replace("_", "-")}, true)`;
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: u.toString(), AUTH_SECRET: randomBytes(33).toString("base64"), PORT: "3533", HOST: "127.0.0.1", LATCHKEY_SKIP_BUILD: "1" };
+    delete env.LATCHKEY_ENCRYPTION_KEY;
+    const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code, out).not.toBe(0);
+    expect(out).toContain("LATCHKEY_ENCRYPTION_KEY is required: an organization has recoverable keys turned on");
+    // It never listened.
+    await expect(fetch("http://127.0.0.1:3533/api/health")).rejects.toThrow();
+  } finally {
+    await sql`delete from organization where id = ${orgId}`;
+    await sql.end();
+  }
 });

@@ -209,6 +209,28 @@ test("each middleware in its real framework: 200 with the answer on the request;
   expect([wrongEnv.status, ((await wrongEnv.json()) as { code: string }).code]).toEqual([401, "ENVIRONMENT_MISMATCH"]);
 });
 
+test("the end client's address counts only with a root key: Express's req.ip behind a trusted proxy", async () => {
+  const office = await newKey({ name: "office via proxy", permissions: ["keys:read"], ipAllowlist: "10.0.0.0/8" });
+  const app = (latchkey: Latchkey) => {
+    const ex = express();
+    ex.set("trust proxy", "loopback");
+    ex.get("/v1/customers", expressProtect({ latchkey, permissions: ["keys:read"] }), (req, res) => void res.json({ keyId: req.latchkey?.keyId }));
+    return listen(ex);
+  };
+  const withRoot = await app(new Latchkey({ baseUrl: base, rootKey: root }));
+  const withoutRoot = await app(new Latchkey({ baseUrl: base }));
+  try {
+    const call = async (server: Listening, client: string) => (await fetch(`${server.url}/v1/customers`, { headers: { authorization: `Bearer ${office.token}`, "x-forwarded-for": client } })).status;
+    expect(await call(withRoot, "10.1.2.3")).toBe(200);
+    expect(await call(withRoot, "203.0.113.9")).toBe(403);
+    // Without a root key Latchkey checks the address its caller has (127.0.0.1 here), so the SDK does not send the client's.
+    expect(await call(withoutRoot, "10.1.2.3")).toBe(403);
+  } finally {
+    await withRoot.close();
+    await withoutRoot.close();
+  }
+});
+
 test("the generated management client: create, list, roll with grace, revoke; old and new tokens verified", async () => {
   const latchkey = new Latchkey({ baseUrl: base, rootKey: root });
   const created = await latchkey.api.createKey({ body: { name: "made by the sdk", permissions: ["keys:read"] } });
