@@ -2,6 +2,7 @@
 import { VerifyCache } from "./cache.js";
 import { LatchkeyError } from "./errors.js";
 import { createManagementApi, type ManagementApi } from "./management.js";
+import { fetchTransport, nodeTransport, type Transport, type VerifyResponse } from "./transport.js";
 import type { FailMode, LatchkeyOptions, UnavailableAnswer, VerifyAnswer, VerifyKeyRequest, VerifyResult } from "./types.js";
 
 const VERIFY_PATH = "/api/v1/keys/verify";
@@ -32,6 +33,7 @@ export class Latchkey {
   private readonly rootKey: string | undefined;
   private readonly onError: NonNullable<LatchkeyOptions["onError"]>;
   private readonly fetchImpl: typeof fetch;
+  private readonly transport: Transport;
   private readonly cache: VerifyCache | null;
   private managementApi: ManagementApi | null = null;
 
@@ -43,6 +45,8 @@ export class Latchkey {
     this.retries = options.retries ?? 2;
     this.onError = options.onError ?? "fail-closed";
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    // verifyKey is the hot path: on Node it skips fetch unless the caller gave one (see transport.ts).
+    this.transport = (options.fetch ? null : nodeTransport(this.baseUrl)) ?? fetchTransport(this.fetchImpl);
     this.cache = options.cache ? new VerifyCache(options.cache === true ? {} : options.cache) : null;
     if (!(this.timeoutMs > 0)) throw new RangeError("Latchkey: timeoutMs must be positive");
     if (!(Number.isInteger(this.retries) && this.retries >= 0)) throw new RangeError("Latchkey: retries must be a whole number ≥ 0");
@@ -110,10 +114,10 @@ export class Latchkey {
     try {
       const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
       if (this.rootKey) headers.authorization = `Bearer ${this.rootKey}`;
-      const res = await this.fetchImpl(this.baseUrl + VERIFY_PATH, { method: "POST", headers, body, signal: controller.signal });
-      const text = await res.text();
+      const res = await this.transport(this.baseUrl + VERIFY_PATH, headers, body, controller.signal);
+      const text = res.text;
       if (res.status === 429 || res.status >= 500) {
-        const waitSeconds = parseRetryAfter(res.headers.get("retry-after"), Date.now());
+        const waitSeconds = parseRetryAfter(res.header("retry-after"), Date.now());
         const error = new LatchkeyError("unavailable", `Latchkey answered ${res.status}`, { attempts, status: res.status, problem: parseJson(text) });
         return { kind: "retry", error, waitMs: waitSeconds === undefined ? undefined : waitSeconds * 1000 };
       }
@@ -126,7 +130,7 @@ export class Latchkey {
       if (!answer || typeof answer !== "object" || typeof answer.valid !== "boolean" || typeof answer.code !== "string") {
         return { kind: "retry", error: new LatchkeyError("bad-response", "Latchkey answered 200 without a verify answer", { attempts, status: 200 }) };
       }
-      return { kind: "answer", answer: withHeaders(answer, res.headers) };
+      return { kind: "answer", answer: withHeaders(answer, res) };
     } catch (cause) {
       const timedOut = controller.signal.aborted;
       return { kind: "retry", error: new LatchkeyError("unavailable", timedOut ? `Latchkey did not answer within ${this.timeoutMs} ms` : `Could not reach Latchkey: ${(cause as Error)?.message ?? cause}`, { attempts, cause }) };
@@ -145,10 +149,10 @@ function parseJson(text: string): unknown {
 }
 
 /** Keeps what the middleware needs from Latchkey's headers: Retry-After and the RateLimit pair. */
-function withHeaders(answer: VerifyAnswer, headers: Headers): VerifyAnswer {
-  const rateLimit = headers.get("ratelimit");
-  const policy = headers.get("ratelimit-policy");
-  const retryAfter = parseRetryAfter(headers.get("retry-after"), Date.now());
+function withHeaders(answer: VerifyAnswer, res: VerifyResponse): VerifyAnswer {
+  const rateLimit = res.header("ratelimit");
+  const policy = res.header("ratelimit-policy");
+  const retryAfter = parseRetryAfter(res.header("retry-after"), Date.now());
   if (rateLimit || policy) answer.rateLimitHeaders = { ...(rateLimit ? { RateLimit: rateLimit } : {}), ...(policy ? { "RateLimit-Policy": policy } : {}) };
   if (retryAfter !== undefined) answer.retryAfter = retryAfter;
   return answer;

@@ -85,6 +85,9 @@ export type LatchkeyOptions = {
   onError?: FailMode | ((error: LatchkeyError, request: VerifyKeyRequest) => FailMode | Promise<FailMode>);
   /** Cache answers locally (off by default). Never answers with rate limits or credits; `ttlMs` at most 60,000 (default 10,000). */
   cache?: boolean | { ttlMs?: number; maxEntries?: number };
-  /** A fetch implementation (default: the global one). */
+  /**
+   * A fetch implementation for every call. Unset: on Node, verifyKey uses node:http(s) with a
+   * keep-alive agent (cheaper than Node 20's fetch) and the management client the global fetch.
+   */
   fetch?: typeof fetch;
 };
