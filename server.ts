@@ -2,7 +2,6 @@
 import { returnLeases } from "./lib/credits/lease";
 import http from "node:http";
 import { randomUUID } from "node:crypto";
-import next from "next";
 import { env, EnvError } from "./lib/env";
 import { closeDb, dbKind } from "./lib/db";
 import { DataDirLockedError } from "./lib/db/lock";
@@ -18,6 +17,7 @@ import { startInvalidationListener, stopInvalidationListener } from "./lib/verif
 import { startUsageFlusher, stopUsageFlusher, usageStats } from "./lib/verify/usage";
 import { rateLimiter } from "./lib/verify/rate-limit";
 import { log, requestIdFrom } from "./lib/log";
+import { answerVerifyOnly } from "./lib/verify/verify-only";
 
 const dev = process.argv.includes("--dev");
 const SHUTDOWN_DEADLINE_MS = 25_000;
@@ -62,7 +62,8 @@ async function main() {
     if (e instanceof EnvError) fail(e.message);
     throw e;
   }
-  if (!process.env.AUTH_SECRET) {
+  const verifyOnly = config.LATCHKEY_ROLE === "verify";
+  if (!process.env.AUTH_SECRET && !verifyOnly) {
     const { file, created, secret } = loadOrCreateAuthSecret(config.DATA_DIR);
     process.env.AUTH_SECRET = secret;
     log().info(`${created ? "Generated a new AUTH_SECRET and stored it in" : "Using the AUTH_SECRET stored in"} ${file}`);
@@ -74,12 +75,16 @@ async function main() {
     if (e instanceof DataDirLockedError) fail(e.message);
     fail(`Could not prepare the database: ${(e as Error).message}`);
   }
-  await ensureEncryptionKey(config);
+  // A verify-only instance never reveals a recoverable key: it needs no encryption key.
+  if (!verifyOnly) await ensureEncryptionKey(config);
   log().info(`database ready (${dbKind() === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.DATA_DIR}`})`);
 
-  const app = next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
-  const handle = app.getRequestHandler();
-  await app.prepare();
+  // LATCHKEY_ROLE=verify: Next.js is never loaded, so nothing it turns on for the process (Node 20's
+  // AsyncLocalStorage hooks, once it has rendered a page) slows verification down.
+  const next = verifyOnly ? null : (await import("next")).default;
+  const app = next ? next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT }) : null;
+  const handle = app ? app.getRequestHandler() : answerVerifyOnly;
+  await app?.prepare();
 
   await startInvalidationListener();
   startUsageFlusher();
@@ -113,7 +118,7 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   server.listen(config.PORT, config.HOST, () => {
     const shown = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
-    log().info(`ready on http://${shown}:${config.PORT}${dev ? " (development)" : ""}`);
+    log().info(`ready on http://${shown}:${config.PORT}${dev ? " (development)" : ""}${verifyOnly ? " (verify-only: POST /api/v1/keys/verify, GET /api/health, GET /metrics)" : ""}`);
   });
 
   const stopJobs = startHourlyJobs();
@@ -136,7 +141,7 @@ async function main() {
       server.closeIdleConnections();
     });
     clearTimeout(forceTimer);
-    await app.close?.();
+    await app?.close?.();
     await stopUsageFlusher(); // in-flight verifications have finished: write every buffered entry
     await returnLeases(true).catch((e: unknown) => log().warn(`could not give unused credits back: ${(e as Error).message}`));
     await stopInvalidationListener();

@@ -193,3 +193,72 @@ test("on PostgreSQL an instance without LATCHKEY_ENCRYPTION_KEY refuses to start
     await sql.end();
   }
 });
+
+test("a verify-only instance (LATCHKEY_ROLE=verify) verifies beside the console's instance, follows its revocations, and serves nothing else", async ({ browser, request }) => {
+  const u = new URL(baseDb!);
+  u.pathname = `/${name}`;
+  const sql = postgres(u.toString(), { max: 1, onnotice: () => {} });
+  // An organization keeps recoverable keys: a verify-only instance starts without LATCHKEY_ENCRYPTION_KEY
+  // all the same (it never reveals a key), and without AUTH_SECRET (it signs nobody in).
+  const orgId = `org_keeps${randomBytes(4).toString("hex")}`;
+  await sql`insert into organization (id, name, slug, key_recoverable) values (${orgId}, 'Keeps keys', ${orgId.toLowerCase().replace("_", "-")}, true)`;
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: u.toString(), REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", LATCHKEY_ROLE: "verify", PORT: "3534", HOST: "127.0.0.1", NODE_ENV: "production" };
+  delete env.LATCHKEY_ENCRYPTION_KEY;
+  delete env.AUTH_SECRET;
+  delete env.LATCHKEY_SKIP_BUILD; // it must not need a build either
+  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const only = "http://127.0.0.1:3534";
+  try {
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${only}/api/health`).then((r) => r.status < 500, () => false);
+      if (up) break;
+      if (i > 240 || child.exitCode !== null) throw new Error(`the verify-only instance did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(out).not.toContain("building the app");
+    expect(await (await fetch(`${only}/api/health`)).json()).toMatchObject({ status: "ok", role: "verify", database: { status: "up" } });
+
+    // A key made in the console's instance verifies on the verify-only one, then follows its revocation.
+    const page = await (await browser.newContext({ baseURL: urls[0] })).newPage();
+    await signUp(page, "Verify Only", "verify-only@example.com");
+    const admin = { Authorization: `Bearer ${await createKeyInUi(page, "Gateway admin", ["keys:read", "keys:write"])}` };
+    const created = await request.post(`${urls[0]}/api/v1/keys`, { headers: admin, data: { name: "served by the verify-only instance" } });
+    expect(created.status()).toBe(201);
+    const { key, token } = (await created.json()) as { key: { id: string }; token: string };
+    const check = async () => (await (await request.post(`${only}/api/v1/keys/verify`, { data: { key: token } })).json()) as { code: string; keyId?: string };
+    expect(await check()).toMatchObject({ code: "VALID", keyId: key.id });
+    expect(await check()).toMatchObject({ code: "VALID", keyId: key.id }); // from its cache now
+    expect((await request.post(`${urls[0]}/api/v1/keys/${key.id}/revoke`, { headers: admin })).status()).toBe(200);
+    const revokedAt = Date.now();
+    let code = "";
+    while (Date.now() - revokedAt < 1000 && code !== "REVOKED") code = (await check()).code;
+    expect(code).toBe("REVOKED");
+
+    // The console and the management API are not served here: a 404 that says what is.
+    for (const p of ["/sign-in", "/api/v1/keys", `/api/v1/keys/${key.id}`]) {
+      const res = await fetch(`${only}${p}`, { headers: admin });
+      expect([p, res.status, res.headers.get("content-type")]).toEqual([p, 404, "application/problem+json"]);
+      expect(((await res.json()) as { detail: string }).detail).toContain("only verifies keys (LATCHKEY_ROLE=verify)");
+    }
+  } finally {
+    const exited = child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise<number | null>((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    expect(await exited, out).toBe(0);
+    await sql`delete from organization where id = ${orgId}`;
+    await sql.end();
+  }
+
+  // Without PostgreSQL it refuses to start and says why.
+  const alone = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
+    env: { ...process.env, DATABASE_URL: "", DATA_DIR: "memory://", LATCHKEY_ROLE: "verify", PORT: "3534", HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let said = "";
+  alone.stdout!.on("data", (d) => (said += d));
+  alone.stderr!.on("data", (d) => (said += d));
+  expect(await new Promise<number | null>((r) => alone.on("exit", r)), said).not.toBe(0);
+  expect(said).toContain("LATCHKEY_ROLE: verify needs DATABASE_URL");
+});

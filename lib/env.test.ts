@@ -33,6 +33,13 @@ describe("parseEnv", () => {
     expect(parseEnv({ VERIFY_MAX_FAILURES_PER_IP: "0" }).VERIFY_MAX_FAILURES_PER_IP).toBe(0);
   });
 
+  it("LATCHKEY_ROLE=verify needs PostgreSQL, and no AUTH_SECRET (it signs nobody in)", () => {
+    expect(parseEnv({}).LATCHKEY_ROLE).toBe("all");
+    expect(() => parseEnv({ LATCHKEY_ROLE: "verify" })).toThrow(/LATCHKEY_ROLE: verify needs DATABASE_URL/);
+    expect(() => parseEnv({ LATCHKEY_ROLE: "console" })).toThrow(/LATCHKEY_ROLE: must be all or verify/);
+    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/db", LATCHKEY_ROLE: "verify" }).LATCHKEY_ROLE).toBe("verify");
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", AUTH_SECRET: "" }).DATABASE_URL).toBeUndefined();
   });

@@ -51,6 +51,12 @@ const envSchema = z
     ),
     REAUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /**
+     * `all` (default): console, management API and verification. `verify`: verification only, without
+     * Next.js in the process (POST /api/v1/keys/verify, GET /api/health, GET /metrics), beside `all`
+     * instances on the same PostgreSQL: see the README's "Verify-only instances".
+     */
+    LATCHKEY_ROLE: z.enum(["all", "verify"], { error: "must be all or verify" }).default("all"),
   })
   .superRefine((env, ctx) => {
     if (env.VERIFY_MAX_RPS_PER_IP !== undefined) {
@@ -61,7 +67,15 @@ const envSchema = z
           "was removed: the verify endpoint no longer caps requests per address, only failed lookups (unknown or malformed keys). Remove it, and set VERIFY_MAX_FAILURES_PER_IP (default 100 a second) if you need another budget",
       });
     }
-    if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.AUTH_SECRET) {
+    if (env.LATCHKEY_ROLE === "verify" && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LATCHKEY_ROLE"],
+        message:
+          "verify needs DATABASE_URL: a verify-only instance shares PostgreSQL with the instances that serve the console (the embedded database belongs to a single process)",
+      });
+    }
+    if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.AUTH_SECRET && env.LATCHKEY_ROLE === "all") {
       ctx.addIssue({
         code: "custom",
         path: ["AUTH_SECRET"],

@@ -4,6 +4,7 @@ import { dbKind, getDb } from "./db";
 import { listenerState } from "./verify/invalidation";
 import { usageStats } from "./verify/usage";
 import { rateLimiter } from "./verify/rate-limit";
+import { env } from "./env";
 
 export async function healthReport() {
   let database: "up" | "down" = "up";
@@ -17,6 +18,8 @@ export async function healthReport() {
   const ok = database === "up" && listener !== "not-started";
   return {
     status: ok ? ("ok" as const) : ("degraded" as const),
+    /** LATCHKEY_ROLE: "all", or "verify" for an instance that only verifies keys. */
+    role: env().LATCHKEY_ROLE,
     database: { driver: dbKind(), status: database },
     listener,
     rateLimits: rateLimiter().state(),

@@ -115,6 +115,8 @@ try {
   // The same in RATE_LIMIT_MODE=exact. With the failure guard off, it also serves the MALFORMED and
   // NOT_FOUND rows (the main server would answer those 429 past 100 a second: see the README).
   startServer(3572, dbUrl, { REDIS_URL: redisUrl, RATE_LIMIT_MODE: "exact", VERIFY_MAX_FAILURES_PER_IP: "0" });
+  // A verify-only instance (LATCHKEY_ROLE=verify): the same verification without Next.js in the process.
+  const verifyOnly = startServer(3574, dbUrl, { REDIS_URL: redisUrl, LATCHKEY_ROLE: "verify" });
   const [bcmd, bargs] = on(0, process.execPath, [path.join(root, "scripts/bench/baseline-server.mjs"), path.join(tmp, "valid.json"), "3573"]);
   children.push(spawn(bcmd, bargs, { stdio: ["ignore", "ignore", "inherit"] }));
   const app = "http://127.0.0.1:3571/api/v1/keys/verify";
@@ -123,6 +125,8 @@ try {
   await waitFor(app);
   await waitFor(exact);
   await waitFor(bl);
+  const only = "http://127.0.0.1:3574/api/v1/keys/verify";
+  await waitFor(only);
 
   const { checksum } = await import("../lib/keys/token");
   const notFound = Array.from({ length: 2000 }, () => {
@@ -173,6 +177,10 @@ try {
         return drive(app, [{ key: valid[1] }], d);
       },
     ],
+    // The deployment that keeps verification off the console's process (README "Verify-only instances").
+    ["verify-only instance (`LATCHKEY_ROLE=verify`): valid key, cache hit", () => drive(only, [{ key: valid[1] }], d)],
+    ["verify-only instance: valid key with a verifier key", () => drive(only, [{ key: valid[2] }], { ...d, headers: { authorization: `Bearer ${verifier}` } })],
+    ["verify-only instance: rate-limited key, `REDIS_URL`, local-first (VALID)", () => drive(only, [{ key: limitedHigh }], d)],
   ];
   const rows: [string, Result, number][] = [];
   const baselineRuns = [baselineRun()];
@@ -183,6 +191,7 @@ try {
     rows.push([name, result, around]);
     console.log(`[bench] ${name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.status429} × 429 (baseline around it: ${Math.round(around)})`);
   }
+  const rssVerifyOnly = rssMb(verifyOnly.pid!);
   const baselines = [...baselineRuns].sort((a, b) => a.rps - b.rps);
   const median = baselines[Math.floor(baselines.length / 2)];
 
@@ -209,6 +218,7 @@ try {
     ...rows.map(([name, r, b]) => `| ${name} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} ms | ${r.p99} ms | ${r.status429} | ${Math.round(b).toLocaleString("en")} | ${pct(r, b)} |`),
     "",
     `Cache: ${cachedAfterFill.toLocaleString("en")} entries after the fill; server RSS ${rssBeforeFill} MB → ${rssAfterFill} MB (${Math.round(((rssAfterFill - rssBeforeFill) * 2 ** 20) / CACHED)} bytes per cached key, RSS).`,
+    `Verify-only instance: RSS ${rssVerifyOnly} MB after its rows (the all-in-one instance, before the fill: ${rssBeforeFill} MB).`,
   ];
   if (soak.length) lines.push("", "| soak minute | hot key req/s | rate-limited key req/s | server CPU per answer | RSS after |", "|---:|---:|---:|---:|---:|", ...soak);
   console.log("\n" + lines.join("\n") + "\n");

@@ -23,7 +23,8 @@ const buildId = path.join(root, ".next", "BUILD_ID");
 const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
 const sources = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
 const newest = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
-if (process.env.LATCHKEY_SKIP_BUILD !== "1" && newest > built) {
+// A verify-only instance (LATCHKEY_ROLE=verify) never loads Next.js: it needs no build.
+if (process.env.LATCHKEY_SKIP_BUILD !== "1" && process.env.LATCHKEY_ROLE !== "verify" && newest > built) {
   console.log(built ? "[latchkey] sources changed since the last build: rebuilding…" : "[latchkey] first start: building the app (takes a minute or two)…");
   const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     stdio: "inherit",
