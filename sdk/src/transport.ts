@@ -33,6 +33,10 @@ export function nodeTransport(baseUrl: string): Transport | null {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", reject);
+        // Cut off mid-answer (the time budget's abort, a dropped connection): never left pending.
+        res.on("close", () => {
+          if (!res.complete) reject(new Error("the connection closed before Latchkey's answer was complete"));
+        });
         res.on("end", () => {
           const received = res.headers;
           resolve({

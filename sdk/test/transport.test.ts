@@ -46,6 +46,19 @@ describe("verifyKey's transport", () => {
     expect([lk.requests(), lk.connections()]).toEqual([3, 2]);
   });
 
+  it("an answer that stalls halfway ends with the time budget, as unavailable", async () => {
+    fake = await listen((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+        res.write('{"valid":true,'); // and nothing more
+      });
+    });
+    const answer = await new Latchkey({ baseUrl: fake.url, retries: 0, timeoutMs: 300 }).verifyKey({ key: KEY });
+    expect(answer).toMatchObject({ valid: false, code: "UNAVAILABLE", decision: "fail-closed" });
+    expect((answer as { error?: Error }).error?.message).toContain("did not answer within 300 ms");
+  });
+
   it("uses the caller's fetch when one is given", async () => {
     const lk = await countingLatchkey();
     const seen: string[] = [];
