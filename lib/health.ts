@@ -26,3 +26,8 @@ export async function healthReport() {
     usage: { buffered: usage.buffered, dropped: usage.dropped, writing: usage.failing ? "retrying" : "ok" },
   };
 }
+
+/** The HTTP status of a health report, for every door that serves it: 200 when ok, else 503. */
+export function healthHttpStatus(report: { status: "ok" | "degraded" }): 200 | 503 {
+  return report.status === "ok" ? 200 : 503;
+}

@@ -1,7 +1,7 @@
 // What a verify-only instance (LATCHKEY_ROLE=verify) answers besides verification and /metrics:
 // its health, and a 404 naming what it serves for everything else (the console lives elsewhere).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { healthReport } from "../health";
+import { healthHttpStatus, healthReport } from "../health";
 import { problemBody } from "../api/problem";
 
 export async function answerVerifyOnly(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -9,7 +9,7 @@ export async function answerVerifyOnly(req: IncomingMessage, res: ServerResponse
   if (path === "/api/health" && (req.method === "GET" || req.method === "HEAD")) {
     const report = await healthReport();
     const body = JSON.stringify(report);
-    res.writeHead(report.status === "ok" ? 200 : 503, { "Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(body) });
+    res.writeHead(healthHttpStatus(report), { "Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(body) });
     res.end(req.method === "HEAD" ? undefined : body);
     return;
   }

@@ -1,8 +1,8 @@
-import { healthReport } from "@/lib/health";
+import { healthHttpStatus, healthReport } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(): Promise<Response> {
   const report = await healthReport();
-  return Response.json(report, { status: report.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  return Response.json(report, { status: healthHttpStatus(report), headers: { "Cache-Control": "no-store" } });
 }
