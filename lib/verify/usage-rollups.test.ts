@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { createKey } from "@/lib/keys/lifecycle";
 import { makeTeam, uniq } from "@/test/factories";
-import { flushUsage, recordUsage, usageStats, type UsageEntry } from "./usage";
+import { flushUsage, MAX_BUFFERED, recordUsage, usageStats, type UsageEntry } from "./usage";
 import { listRequestLog, usageLast24h } from "./usage-queries";
 import { keyUsageSeries } from "@/lib/analytics/verifications";
 import { listRequestLogPartitions, maintainUsageStorage } from "./usage-partitions";
@@ -151,6 +151,31 @@ describe("usage rollups", () => {
     expect((await rawVsRollup([key.id], "minute")).rolled).toEqual((await rawVsRollup([key.id], "minute")).raw);
     expect(await orgRollup(key.organizationId, "hour")).toEqual(await orgRaw(key.organizationId, "hour"));
   });
+  it("keeps at most MAX_BUFFERED entries while the database refuses them, counts the ones it drops, and writes every kept one once it is back", async () => {
+    const { keys } = await twoKeys();
+    const [key] = keys;
+    const fn = `fail_${key.id.replace(/\W/g, "_").toLowerCase()}`;
+    await getDb().execute(
+      sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin if new.key_id = '${key.id}' then raise exception 'injected failure'; end if; return new; end $$`),
+    );
+    await getDb().execute(sql.raw(`create trigger ${fn} before insert on key_usage_hour for each row execute function ${fn}()`));
+    const droppedBefore = usageStats().dropped;
+    const atMs = Date.now();
+    try {
+      for (let i = 0; i < MAX_BUFFERED + 10; i++) recordUsage({ ...entry(key, atMs + (i % 1000), i % 7 ? "VALID" : "RATE_LIMITED"), path: `/v1/${i}` });
+      await flushUsage();
+      expect(usageStats()).toMatchObject({ failing: true, buffered: MAX_BUFFERED, dropped: droppedBefore + 10 });
+    } finally {
+      await getDb().execute(sql.raw(`drop trigger ${fn} on key_usage_hour`));
+      await getDb().execute(sql.raw(`drop function ${fn}()`));
+    }
+    await flushUsage();
+    expect(usageStats()).toMatchObject({ failing: false, buffered: 0 });
+    const [{ n, paths }] = await rows<{ n: string; paths: string }>(sql`select count(*)::text as n, count(distinct path)::text as paths from key_request_log where key_id = ${key.id}`);
+    expect([Number(n), Number(paths)]).toEqual([MAX_BUFFERED, MAX_BUFFERED]);
+    const { raw, rolled } = await rawVsRollup([key.id], "minute");
+    expect(rolled).toEqual(raw);
+  }, 60_000);
 });
 
 describe("request-log partitions", () => {

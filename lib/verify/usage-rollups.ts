@@ -24,37 +24,55 @@ type MinuteRow = { k: string; m: string; c: string; o: string; e: string; u: str
 type PermissionRow = { k: string; d: string; p: string; o: string; n: number; at: string; atMs: number };
 
 /**
+ * What the rollups read of a batch, column by column (the usage writer's buffer, usage.ts): entry
+ * `i` of `n` is `keyId[i]`, `atMs[i]`, ….
+ */
+export type RollupColumns = {
+  readonly n: number;
+  readonly keyId: readonly string[];
+  readonly organizationId: readonly string[];
+  readonly environment: readonly string[];
+  readonly customerId: readonly (string | null)[];
+  readonly atMs: Float64Array;
+  readonly code: readonly string[];
+  readonly permissions: readonly (readonly string[] | null)[];
+};
+
+/**
  * Aggregates a batch in memory: the two JSON parameters of {@link ROLLUP_STATEMENT}. Runs on the
  * server's own (busiest) core, so per entry it only does map lookups by key id, then by a number
  * (minute × code); strings and dates are built once per rollup row.
  */
-export function rollupParams(batch: readonly RollupEntry[]): [minutes: string, permissions: string] {
+export function rollupParams(b: RollupColumns): [minutes: string, permissions: string] {
   const minutes = new Map<string, Map<number, MinuteRow>>();
   const codes = new Map<string, number>();
   const permissions = new Map<string, PermissionRow>();
-  for (const e of batch) {
-    const minute = Math.floor(e.atMs / MINUTE);
-    let code = codes.get(e.code);
-    if (code === undefined) codes.set(e.code, (code = codes.size));
-    let perKey = minutes.get(e.keyId);
-    if (!perKey) minutes.set(e.keyId, (perKey = new Map()));
+  for (let i = 0; i < b.n; i++) {
+    const keyId = b.keyId[i];
+    const atMs = b.atMs[i];
+    const minute = Math.floor(atMs / MINUTE);
+    let code = codes.get(b.code[i]);
+    if (code === undefined) codes.set(b.code[i], (code = codes.size));
+    let perKey = minutes.get(keyId);
+    if (!perKey) minutes.set(keyId, (perKey = new Map()));
     const mk = minute * 64 + code;
     const row = perKey.get(mk);
     if (row) {
       row.n++;
-      row.u = e.customerId ?? null; // a key moved to another customer mid-batch: the newest wins
-    } else perKey.set(mk, { k: e.keyId, m: new Date(minute * MINUTE).toISOString(), c: e.code, o: e.organizationId, e: e.environment, u: e.customerId ?? null, n: 1 });
-    if (!e.permissions?.length) continue;
-    const day = Math.floor(e.atMs / DAY);
-    for (let i = 0; i < e.permissions.length; i++) {
-      const p = e.permissions[i];
-      if (e.permissions.indexOf(p) !== i) continue; // named twice in one request: counted once
-      const pk = `${e.keyId}\t${day}\t${p}`;
+      row.u = b.customerId[i]; // a key moved to another customer mid-batch: the newest wins
+    } else perKey.set(mk, { k: keyId, m: new Date(minute * MINUTE).toISOString(), c: b.code[i], o: b.organizationId[i], e: b.environment[i], u: b.customerId[i], n: 1 });
+    const named = b.permissions[i];
+    if (!named?.length) continue;
+    const day = Math.floor(atMs / DAY);
+    for (let j = 0; j < named.length; j++) {
+      const p = named[j];
+      if (named.indexOf(p) !== j) continue; // named twice in one request: counted once
+      const pk = `${keyId}\t${day}\t${p}`;
       const prow = permissions.get(pk);
-      if (!prow) permissions.set(pk, { k: e.keyId, d: new Date(day * DAY).toISOString().slice(0, 10), p, o: e.organizationId, n: 1, at: "", atMs: e.atMs });
+      if (!prow) permissions.set(pk, { k: keyId, d: new Date(day * DAY).toISOString().slice(0, 10), p, o: b.organizationId[i], n: 1, at: "", atMs });
       else {
         prow.n++;
-        if (e.atMs > prow.atMs) prow.atMs = e.atMs;
+        if (atMs > prow.atMs) prow.atMs = atMs;
       }
     }
   }

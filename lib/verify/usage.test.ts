@@ -53,11 +53,11 @@ describe("usage recording", () => {
     expect((await listRequestLog(key.id, { page: 1, perPage: 10 })).total).toBe(1);
   });
 
-  it("writes rows once 1,000 are waiting, without the timer; last used then names the newest use", async () => {
+  it("writes rows once FLUSH_AT_ENTRIES are waiting, without the timer; last used then names the newest use", async () => {
     const { ctx } = await makeTeam();
     const { key, token } = await createKey(await ctx("owner"), { name: "busy" });
     for (let i = 0; i < FLUSH_AT_ENTRIES - 1; i++) await call({ key: token }, "192.0.2.1");
-    await call({ key: token }, "198.51.100.7"); // the 1,000th starts a write
+    await call({ key: token }, "198.51.100.7"); // the last one starts a write
     for (let i = 0; i < 100 && (await listRequestLog(key.id, { page: 1, perPage: 1 })).total < FLUSH_AT_ENTRIES; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await listRequestLog(key.id, { page: 1, perPage: 1 })).total).toBe(FLUSH_AT_ENTRIES);
     await flushUsage();
