@@ -42,15 +42,46 @@ async function waitFor(url: string, ms = 240_000) {
   throw new Error(`${url} did not come up`);
 }
 
-type Result = { rps: number; total: number; p50: number; p99: number; non2xx: number; status429: number; errors: number; duration: number };
+type Result = { rps: number; total: number; warmupTotal: number; p50: number; p99: number; non2xx: number; status429: number; errors: number; duration: number; cpuUs: number; pgCpuUs: number };
+/** The process listening on each port (servers are spawned through taskset, which execs them: same pid). */
+const pidByPort = new Map<number, number>();
 type DriveOpts = { duration?: number; amount?: number; headers?: Record<string, string>; overallRate?: number; warmup?: boolean };
+/**
+ * One autocannon run, with the CPU time per answer of the server that took it and of PostgreSQL
+ * (from /proc, warm-up included): CPU per answer moves far less with the machine than req/s, and on
+ * a two-core machine PostgreSQL's share is time neither the server nor the load generator had.
+ */
 function drive(url: string, bodies: unknown[], opts: DriveOpts): Result {
   const file = path.join(tmp, `drive-${randomBytes(3).toString("hex")}.json`);
   fs.writeFileSync(file, JSON.stringify({ url, bodies, connections: 50, ...opts }));
   const [cmd, args] = on(1, process.execPath, [path.join(root, "scripts/bench/drive.mjs"), file]);
+  const pid = pidByPort.get(Number(new URL(url).port));
+  const cpu0 = pid ? cpuMs(pid) : NaN;
+  const pg0 = postgresCpuMs();
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Result;
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as Result;
+  const answers = out.total + out.warmupTotal;
+  out.cpuUs = pid ? ((cpuMs(pid) - cpu0) * 1000) / answers : NaN;
+  out.pgCpuUs = ((postgresCpuMs() - pg0) * 1000) / answers;
+  return out;
+}
+
+/** CPU time of every PostgreSQL process on this machine so far (children's included), in ms; NaN when none is local. */
+function postgresCpuMs(): number {
+  let ms = 0;
+  let seen = false;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
+      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ms += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+      seen = true;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return seen ? ms : NaN;
 }
 
 function rssMb(pid: number): number {
@@ -82,6 +113,7 @@ function startServer(port: number, dbUrl: string, extra: Record<string, string>)
     stdio: ["ignore", "inherit", "inherit"],
   });
   children.push(child);
+  pidByPort.set(port, child.pid!);
   return child;
 }
 
@@ -118,7 +150,9 @@ try {
   // A verify-only instance (LATCHKEY_ROLE=verify): the same verification without Next.js in the process.
   const verifyOnly = startServer(3574, dbUrl, { REDIS_URL: redisUrl, LATCHKEY_ROLE: "verify" });
   const [bcmd, bargs] = on(0, process.execPath, [path.join(root, "scripts/bench/baseline-server.mjs"), path.join(tmp, "valid.json"), "3573"]);
-  children.push(spawn(bcmd, bargs, { stdio: ["ignore", "ignore", "inherit"] }));
+  const baseline = spawn(bcmd, bargs, { stdio: ["ignore", "ignore", "inherit"] });
+  children.push(baseline);
+  pidByPort.set(3573, baseline.pid!);
   const app = "http://127.0.0.1:3571/api/v1/keys/verify";
   const exact = "http://127.0.0.1:3572/api/v1/keys/verify";
   const bl = "http://127.0.0.1:3573/api/v1/keys/verify";
@@ -182,14 +216,15 @@ try {
     ["verify-only instance: valid key with a verifier key", () => drive(only, [{ key: valid[2] }], { ...d, headers: { authorization: `Bearer ${verifier}` } })],
     ["verify-only instance: rate-limited key, `REDIS_URL`, local-first (VALID)", () => drive(only, [{ key: limitedHigh }], d)],
   ];
-  const rows: [string, Result, number][] = [];
+  const rows: [string, Result, number, number][] = [];
   const baselineRuns = [baselineRun()];
   for (const [name, run] of scenarios) {
     const result = await run();
     baselineRuns.push(baselineRun());
     const around = (baselineRuns.at(-2)!.rps + baselineRuns.at(-1)!.rps) / 2;
-    rows.push([name, result, around]);
-    console.log(`[bench] ${name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.status429} × 429 (baseline around it: ${Math.round(around)})`);
+    const aroundCpu = (baselineRuns.at(-2)!.cpuUs + baselineRuns.at(-1)!.cpuUs) / 2;
+    rows.push([name, result, around, aroundCpu]);
+    console.log(`[bench] ${name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.status429} × 429, server CPU ${result.cpuUs.toFixed(1)} µs per answer, PostgreSQL ${result.pgCpuUs.toFixed(1)} µs (baseline around it: ${Math.round(around)} req/s, ${aroundCpu.toFixed(1)} µs)`);
   }
   const rssVerifyOnly = rssMb(verifyOnly.pid!);
   const baselines = [...baselineRuns].sort((a, b) => a.rps - b.rps);
@@ -212,10 +247,13 @@ try {
   const lines = [
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; servers ${pinned ? "on core 0 (taskset -c 0), load generator on core 1" : "unpinned (no taskset)"}; PostgreSQL at ${new URL(base).host}, Redis at ${new URL(redisUrl).host}; 50 connections; ${DURATION} s per scenario after a 2 s warm-up. Each scenario is compared with the mean of the baseline runs just before and just after it.`,
     "",
-    "| scenario | req/s | p50 | p99 | 429s | baseline around it | vs baseline |",
-    "|---|---:|---:|---:|---:|---:|---:|",
-    `| baseline node:http (parse + SHA-256 + Map), median of ${baselines.length} runs | ${Math.round(median.rps).toLocaleString("en")} | ${median.p50} ms | ${median.p99} ms | — | — | — |`,
-    ...rows.map(([name, r, b]) => `| ${name} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} ms | ${r.p99} ms | ${r.status429} | ${Math.round(b).toLocaleString("en")} | ${pct(r, b)} |`),
+    "| scenario | req/s | p50 | p99 | 429s | baseline around it | vs baseline | server CPU per answer (baseline's around it) | CPU ratio | PostgreSQL CPU per answer |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| baseline node:http (parse + SHA-256 + Map), median of ${baselines.length} runs | ${Math.round(median.rps).toLocaleString("en")} | ${median.p50} ms | ${median.p99} ms | — | — | — | ${median.cpuUs.toFixed(1)} µs | — | — |`,
+    ...rows.map(
+      ([name, r, b, bCpu]) =>
+        `| ${name} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} ms | ${r.p99} ms | ${r.status429} | ${Math.round(b).toLocaleString("en")} | ${pct(r, b)} | ${r.cpuUs.toFixed(1)} µs (${bCpu.toFixed(1)}) | ${Math.round((bCpu / r.cpuUs) * 100)}% | ${r.pgCpuUs.toFixed(1)} µs |`,
+    ),
     "",
     `Cache: ${cachedAfterFill.toLocaleString("en")} entries after the fill; server RSS ${rssBeforeFill} MB → ${rssAfterFill} MB (${Math.round(((rssAfterFill - rssBeforeFill) * 2 ** 20) / CACHED)} bytes per cached key, RSS).`,
     `Verify-only instance: RSS ${rssVerifyOnly} MB after its rows (the all-in-one instance, before the fill: ${rssBeforeFill} MB).`,
