@@ -142,8 +142,14 @@ try {
   };
   fs.writeFileSync(path.join(tmp, "valid.json"), JSON.stringify(valid.slice(0, MISS_KEYS)));
 
-  // Latchkey with Redis, local-first, default self-protection: every row but the ones below.
+  const app = "http://127.0.0.1:3571/api/v1/keys/verify";
+  const exact = "http://127.0.0.1:3572/api/v1/keys/verify";
+  const bl = "http://127.0.0.1:3573/api/v1/keys/verify";
+  const only = "http://127.0.0.1:3574/api/v1/keys/verify";
+  // Latchkey with Redis, local-first, default self-protection: every row but the ones below. It
+  // starts alone: `npm start` builds first when the build is stale, and two builds at once collide.
   const main = startServer(3571, dbUrl, { REDIS_URL: redisUrl });
+  await waitFor(app);
   // The same in RATE_LIMIT_MODE=exact. With the failure guard off, it also serves the MALFORMED and
   // NOT_FOUND rows (the main server would answer those 429 past 100 a second: see the README).
   startServer(3572, dbUrl, { REDIS_URL: redisUrl, RATE_LIMIT_MODE: "exact", VERIFY_MAX_FAILURES_PER_IP: "0" });
@@ -153,13 +159,8 @@ try {
   const baseline = spawn(bcmd, bargs, { stdio: ["ignore", "ignore", "inherit"] });
   children.push(baseline);
   pidByPort.set(3573, baseline.pid!);
-  const app = "http://127.0.0.1:3571/api/v1/keys/verify";
-  const exact = "http://127.0.0.1:3572/api/v1/keys/verify";
-  const bl = "http://127.0.0.1:3573/api/v1/keys/verify";
-  await waitFor(app);
   await waitFor(exact);
   await waitFor(bl);
-  const only = "http://127.0.0.1:3574/api/v1/keys/verify";
   await waitFor(only);
 
   const { checksum } = await import("../lib/keys/token");
