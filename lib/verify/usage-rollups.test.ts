@@ -56,6 +56,19 @@ async function twoKeys() {
   return { c, keys: [a, b] };
 }
 
+/** Makes the rollup statement fail for this key only (other test files may share the database); returns the undo. */
+async function failRollupsFor(keyId: string): Promise<() => Promise<void>> {
+  const fn = `fail_${keyId.replace(/\W/g, "_").toLowerCase()}`;
+  await getDb().execute(
+    sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin if new.key_id = '${keyId}' then raise exception 'injected failure'; end if; return new; end $$`),
+  );
+  await getDb().execute(sql.raw(`create trigger ${fn} before insert on key_usage_hour for each row execute function ${fn}()`));
+  return async () => {
+    await getDb().execute(sql.raw(`drop trigger ${fn} on key_usage_hour`));
+    await getDb().execute(sql.raw(`drop function ${fn}()`));
+  };
+}
+
 const entry = (key: { id: string; organizationId: string; environment: string }, atMs: number, code: string, permissions?: string[]): UsageEntry => ({
   keyId: key.id,
   organizationId: key.organizationId,
@@ -126,12 +139,7 @@ describe("usage rollups", () => {
   it("does not count a batch twice when it is retried after a database error", async () => {
     const { keys } = await twoKeys();
     const [key] = keys;
-    // Make the rollup statement fail for this key only (other test files may share the database).
-    const fn = `fail_${key.id.replace(/\W/g, "_").toLowerCase()}`;
-    await getDb().execute(
-      sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin if new.key_id = '${key.id}' then raise exception 'injected failure'; end if; return new; end $$`),
-    );
-    await getDb().execute(sql.raw(`create trigger ${fn} before insert on key_usage_hour for each row execute function ${fn}()`));
+    const healed = await failRollupsFor(key.id);
     try {
       for (let i = 0; i < 250; i++) recordUsage(entry(key, Date.now(), i % 5 ? "VALID" : "RULE_DENIED"));
       await flushUsage();
@@ -140,8 +148,7 @@ describe("usage rollups", () => {
       expect((await rows<{ n: string }>(sql`select count(*)::text as n from key_request_log where key_id = ${key.id}`))[0].n).toBe("0");
       expect((await rows<{ n: string }>(sql`select count(*)::text as n from key_usage_minute where key_id = ${key.id}`))[0].n).toBe("0");
     } finally {
-      await getDb().execute(sql.raw(`drop trigger ${fn} on key_usage_hour`));
-      await getDb().execute(sql.raw(`drop function ${fn}()`));
+      await healed();
     }
     await flushUsage();
     expect(usageStats().failing).toBe(false);
@@ -151,14 +158,11 @@ describe("usage rollups", () => {
     expect((await rawVsRollup([key.id], "minute")).rolled).toEqual((await rawVsRollup([key.id], "minute")).raw);
     expect(await orgRollup(key.organizationId, "hour")).toEqual(await orgRaw(key.organizationId, "hour"));
   });
+
   it("keeps at most MAX_BUFFERED entries while the database refuses them, counts the ones it drops, and writes every kept one once it is back", async () => {
     const { keys } = await twoKeys();
     const [key] = keys;
-    const fn = `fail_${key.id.replace(/\W/g, "_").toLowerCase()}`;
-    await getDb().execute(
-      sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin if new.key_id = '${key.id}' then raise exception 'injected failure'; end if; return new; end $$`),
-    );
-    await getDb().execute(sql.raw(`create trigger ${fn} before insert on key_usage_hour for each row execute function ${fn}()`));
+    const healed = await failRollupsFor(key.id);
     const droppedBefore = usageStats().dropped;
     const atMs = Date.now();
     try {
@@ -166,8 +170,7 @@ describe("usage rollups", () => {
       await flushUsage();
       expect(usageStats()).toMatchObject({ failing: true, buffered: MAX_BUFFERED, dropped: droppedBefore + 10 });
     } finally {
-      await getDb().execute(sql.raw(`drop trigger ${fn} on key_usage_hour`));
-      await getDb().execute(sql.raw(`drop function ${fn}()`));
+      await healed();
     }
     await flushUsage();
     expect(usageStats()).toMatchObject({ failing: false, buffered: 0 });
