@@ -1,6 +1,8 @@
 // `npx tsx scripts/bench/ab.ts <other-checkout> [seconds] [rounds]`: the same verify scenarios against
 // this checkout's server and another checkout's (e.g. the commit before a change), alternating, both
-// pinned to core 0 with the load generator on core 1: did a change make the hot path slower?
+// pinned to core 0 with the load generator on core 1: did a change make the hot path slower? Prints
+// req/s and each server's CPU time per answer (from /proc; it moves far less with the machine).
+// AB_ROLE=verify runs both as verify-only instances (no build needed).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,6 +18,13 @@ const base = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:54
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-ab-"));
 const dbName = `latchkey_bench_ab_${randomBytes(4).toString("hex")}`;
 const children: ChildProcess[] = [];
+const role = process.env.AB_ROLE === "verify" ? "verify" : "all";
+/** User + system CPU time of a process so far, in ms. */
+const cpuMs = (pid: number) => {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+const pids = new Map<number, number>();
 const admin = postgres(base, { max: 1, onnotice: () => {} });
 try {
   await admin.unsafe(`create database ${dbName}`);
@@ -31,10 +40,11 @@ try {
   for (const [, dir, port] of servers) {
     const c = spawn("taskset", ["-c", "0", process.execPath, "--max-semi-space-size=64", path.join(dir, "scripts/start.mjs")], {
       cwd: dir,
-      env: { ...process.env, NODE_ENV: "production", LATCHKEY_SKIP_BUILD: "1", DATABASE_URL: u.toString(), AUTH_SECRET: randomBytes(33).toString("base64"), PORT: String(port), HOST: "127.0.0.1", VERIFY_MAX_RPS_PER_IP: dir === root ? "" : "100000000" },
+      env: { ...process.env, NODE_ENV: "production", LATCHKEY_SKIP_BUILD: "1", DATABASE_URL: u.toString(), AUTH_SECRET: randomBytes(33).toString("base64"), PORT: String(port), HOST: "127.0.0.1", LATCHKEY_ROLE: role, VERIFY_MAX_RPS_PER_IP: dir === root ? "" : "100000000" },
       stdio: "ignore",
     });
     children.push(c);
+    pids.set(port, c.pid!);
   }
   for (const [, , port] of servers) {
     for (let i = 0; i < 240; i++) {
@@ -49,17 +59,30 @@ try {
   const drive = (port: number, body: object, headers: Record<string, string> = {}) => {
     const file = path.join(tmp, `d-${randomBytes(3).toString("hex")}.json`);
     fs.writeFileSync(file, JSON.stringify({ url: `http://127.0.0.1:${port}/api/v1/keys/verify`, bodies: [body], connections: 50, duration: seconds, headers }));
+    const cpu0 = cpuMs(pids.get(port)!);
     const r = spawnSync("taskset", ["-c", "1", process.execPath, path.join(root, "scripts/bench/drive.mjs"), file], { encoding: "utf8" });
-    return JSON.parse(r.stdout.trim().split("\n").pop()!) as { rps: number; p99: number };
+    const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { rps: number; p99: number; total: number; warmupTotal: number };
+    return { rps: out.rps, cpuUs: ((cpuMs(pids.get(port)!) - cpu0) * 1000) / (out.total + out.warmupTotal) };
   };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const [label, body, headers] of [
     ["cache hit", { key: valid[1] }, {}],
     ["verifier key", { key: valid[2] }, { authorization: `Bearer ${verifier}` }],
   ] as const) {
-    const got: Record<string, number[]> = { this: [], other: [] };
-    for (let r = 0; r < rounds; r++) for (const [name, , port] of r % 2 ? [...servers].reverse() : servers) got[name].push(Math.round(drive(port, body, headers).rps));
-    const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
-    console.log(`${label}: this ${got.this.join(", ")} (mean ${mean(got.this)}); other ${got.other.join(", ")} (mean ${mean(got.other)}); this/other ${(mean(got.this) / mean(got.other)).toFixed(2)}`);
+    const rps: Record<string, number[]> = { this: [], other: [] };
+    const cpu: Record<string, number[]> = { this: [], other: [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const [name, , port] of r % 2 ? [...servers].reverse() : servers) {
+        const d = drive(port, body, headers);
+        rps[name].push(Math.round(d.rps));
+        cpu[name].push(d.cpuUs);
+      }
+    }
+    const us = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(", ");
+    console.log(
+      `${label} (${role}): this ${rps.this.join(", ")} req/s, ${us(cpu.this)} µs/answer; other ${rps.other.join(", ")} req/s, ${us(cpu.other)} µs/answer; ` +
+        `this/other req/s ${(mean(rps.this) / mean(rps.other)).toFixed(2)}, CPU per answer ${(mean(cpu.this) / mean(cpu.other)).toFixed(2)}`,
+    );
   }
 } finally {
   for (const c of children) c.kill("SIGTERM");
