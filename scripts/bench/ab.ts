@@ -40,7 +40,7 @@ try {
   for (const [, dir, port] of servers) {
     const c = spawn("taskset", ["-c", "0", process.execPath, "--max-semi-space-size=64", path.join(dir, "scripts/start.mjs")], {
       cwd: dir,
-      env: { ...process.env, NODE_ENV: "production", LATCHKEY_SKIP_BUILD: "1", DATABASE_URL: u.toString(), AUTH_SECRET: randomBytes(33).toString("base64"), PORT: String(port), HOST: "127.0.0.1", LATCHKEY_ROLE: role, VERIFY_MAX_RPS_PER_IP: dir === root ? "" : "100000000" },
+      env: { ...process.env, NODE_ENV: "production", LATCHKEY_SKIP_BUILD: "1", DATABASE_URL: u.toString(), AUTH_SECRET: randomBytes(33).toString("base64"), PORT: String(port), HOST: "127.0.0.1", LATCHKEY_ROLE: role },
       stdio: "ignore",
     });
     children.push(c);
