@@ -250,9 +250,10 @@ function startFlush(lastUse: boolean): Promise<void> {
   if (state.flushing) return state.flushing;
   const run = (async () => {
     while (state.pending.length || state.filling.n) {
-      if (!state.pending.length) takeBatch();
-      const batch = state.pending[0];
+      let batch: Prepared;
       try {
+        if (!state.pending.length) takeBatch();
+        batch = state.pending[0];
         await writeRows(batch);
       } catch (e) {
         return failed(e);
