@@ -10,6 +10,7 @@ import path from "node:path";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
+import { cpuMs, postgresCpuMs } from "./bench/proc";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,32 +68,9 @@ function drive(url: string, bodies: unknown[], opts: DriveOpts): Result {
   return out;
 }
 
-/** CPU time of every PostgreSQL process on this machine so far (children's included), in ms; NaN when none is local. */
-function postgresCpuMs(): number {
-  let ms = 0;
-  let seen = false;
-  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!fs.readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
-      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ms += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
-      seen = true;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return seen ? ms : NaN;
-}
-
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
-}
-
-/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function metric(port: number, name: string): Promise<number> {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
+import { cpuMs } from "./proc";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const other = path.resolve(process.argv[2]);
@@ -19,11 +20,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-ab-"));
 const dbName = `latchkey_bench_ab_${randomBytes(4).toString("hex")}`;
 const children: ChildProcess[] = [];
 const role = process.env.AB_ROLE === "verify" ? "verify" : "all";
-/** User + system CPU time of a process so far, in ms. */
-const cpuMs = (pid: number) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
 const pids = new Map<number, number>();
 const admin = postgres(base, { max: 1, onnotice: () => {} });
 try {
